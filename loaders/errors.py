@@ -1,0 +1,17 @@
+"""Errors a user can act on: each says what was expected, what was found, and where."""
+
+
+class LoadError(Exception):
+    """A load that cannot go on; nothing of it is written to the raw table."""
+
+
+class SourceUnavailable(LoadError):
+    """The file could not be fetched (network, HTTP status, missing mirror file)."""
+
+
+class StructuralError(LoadError):
+    """The file is not what its contract expects: missing column, empty, HTML, bad bytes."""
+
+
+class RejectThresholdExceeded(LoadError):
+    """Too many rows broke the contract for the load to be trusted."""

@@ -1,0 +1,15 @@
+"""Every table the loaders fill, in load order."""
+
+from loaders import nyt_covid, oi_economic_tracker
+from loaders.base import TableSpec
+
+TABLES: list[TableSpec] = [*nyt_covid.TABLES, *oi_economic_tracker.TABLES]
+
+
+def table(name: str) -> TableSpec:
+    """A table by its raw name, e.g. `nyt_covid__us_states`."""
+    for spec in TABLES:
+        if spec.table == name:
+            return spec
+    known = ", ".join(s.table for s in TABLES)
+    raise KeyError(f"no loader table named {name!r}; known: {known}")

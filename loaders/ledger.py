@@ -1,5 +1,10 @@
 """The load ledger: `meta.load_log` has one row per load, `meta.rejected_rows` every row
-quarantined by a load, with its line, its raw text and the reason."""
+quarantined by a load, with its line, its raw text and the reason.
+
+A load holds a session advisory lock on its load_id for as long as it runs (`start`), so a row
+still 'running' whose lock is free belongs to a process that died: `abandon_stale` marks it
+'abandoned'. A load that is merely slow keeps its lock and is left alone.
+"""
 
 from __future__ import annotations
 
@@ -50,12 +55,17 @@ def ensure_ledger(conn: psycopg.Connection) -> None:
         conn.execute(DDL)
 
 
+LIVENESS_LOCKS = 20_513  # first key of the two-key advisory locks that say "load N is alive"
+
+
 def start(conn: psycopg.Connection, *, source, table_name, file_name, url, vintage) -> int:
+    """A 'running' row for a new load; `conn` (autocommit) must stay open while it runs."""
     row = conn.execute(
         """insert into meta.load_log (source, table_name, file_name, url, vintage, status)
            values (%s, %s, %s, %s, %s, 'running') returning load_id""",
         [source, table_name, file_name, url, vintage],
     ).fetchone()
+    conn.execute("select pg_advisory_lock(%s, (%s %% 2147483647)::int)", [LIVENESS_LOCKS, row[0]])
     return row[0]
 
 
@@ -78,24 +88,39 @@ def record_rejects(conn, load_id: int, source: str, table_name: str, rejects) ->
         "from stdin"
     ) as copy:
         for line, raw, reason in rejects:
-            copy.write_row((load_id, source, table_name, line, raw, reason))
+            copy.write_row((load_id, source, table_name, line, _storable(raw), _storable(reason)))
+
+
+def _storable(text: str) -> str:
+    """Postgres text cannot hold NUL: it is stored as the four characters `\\x00`."""
+    return text.replace("\x00", "\\x00")
 
 
 def abandon_stale(conn, table_name: str, current_load_id: int) -> int:
-    """Loads of `table_name` still marked running while we hold its lock died mid-way."""
-    cursor = conn.execute(
-        """update meta.load_log set status = 'abandoned', finished_at = now(),
-               error = 'the process running this load stopped before it finished'
-           where table_name = %s and status = 'running' and load_id <> %s""",
-        [table_name, current_load_id],
-    )
+    """Marks 'abandoned' the loads of `table_name` still 'running' whose process is gone."""
+    with conn.transaction():  # the probe locks, if taken, are released at once
+        cursor = conn.execute(
+            """update meta.load_log set status = 'abandoned', finished_at = now(),
+                   error = 'the process running this load stopped before it finished; '
+                           || 'nothing of it was written'
+               where table_name = %s and status = 'running' and load_id <> %s
+                 and pg_try_advisory_xact_lock(%s, (load_id %% 2147483647)::int)""",
+            [table_name, current_load_id, LIVENESS_LOCKS],
+        )
     return cursor.rowcount
+
+
+def fail(conn, load_id: int, error: str, rejects=(), *, source: str, table_name: str, **fields):
+    """Marks a load failed and keeps the rows it rejected, for diagnosis, in one transaction."""
+    with conn.transaction():
+        record_rejects(conn, load_id, source, table_name, rejects)
+        finish(conn, load_id, "failed", error=error, **fields)
 
 
 def previous_fetch(conn, table_name: str, url: str) -> dict | None:
     """The last successful load of this URL into this table: its checksum and HTTP validators."""
     row = conn.execute(
-        """select sha256, etag, last_modified from meta.load_log
+        """select sha256, etag, last_modified, bytes from meta.load_log
            where table_name = %s and url = %s and status in ('succeeded', 'unchanged')
              and sha256 is not null
            order by load_id desc limit 1""",
@@ -103,4 +128,4 @@ def previous_fetch(conn, table_name: str, url: str) -> dict | None:
     ).fetchone()
     if row is None:
         return None
-    return {"sha256": row[0], "etag": row[1], "last_modified": row[2]}
+    return {"sha256": row[0], "etag": row[1], "last_modified": row[2], "bytes": row[3]}

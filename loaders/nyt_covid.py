@@ -1,17 +1,28 @@
-"""New York Times COVID-19 data: cumulative cases and deaths for the nation and the states.
+"""New York Times COVID-19 data: cumulative cases and deaths for the nation, the states
+and the counties.
 
 URL:      https://github.com/nytimes/covid-19-data (raw files under raw.githubusercontent.com)
 Licence:  CC BY-NC 4.0 (attribution, non-commercial)
 Cadence:  daily until 2023-03-23, then frozen
-Columns:  us.csv `date,cases,deaths`; us-states.csv `date,state,fips,cases,deaths`
+Columns:  us.csv `date,cases,deaths`; us-states.csv `date,state,fips,cases,deaths`;
+          us-counties.csv `date,county,state,fips,cases,deaths`
 
 Quirks handled here:
 - the copy of us-states.csv in circulation was re-saved by a spreadsheet: dates M/D/YYYY,
   FIPS without the leading zero, CRLF line endings; both that and the original load.
 - cumulative counts sometimes fall (corrections): kept as published; marts flag them.
+- us-counties.csv has the same format variants (ISO or M/D/YYYY dates, FIPS possibly unpadded:
+  padded to 5 digits). Some of its places have no FIPS: "New York City" (the five boroughs
+  together), "Unknown" (cases not assigned to a county, one per state), Kansas City and
+  Joplin (Missouri); so a county row is keyed on (date, state, county), fips null there.
+  Deaths may be blank (Puerto Rico's municipalities): null. The file is large (~2.5 M rows)
+  and no copy survives in the mirror: a folder mirror loads it only when it holds one.
 """
 
-from loaders.base import Source, TableSpec
+import os
+from pathlib import Path
+
+from loaders.base import Source, SourceFile, TableSpec
 from loaders.contract import Column, Contract
 from loaders.quirks import zero_pad
 
@@ -62,4 +73,38 @@ US_STATES = TableSpec(
     ),
 )
 
-TABLES = [US, US_STATES]
+
+def _counties_file(spec: TableSpec) -> list[SourceFile]:
+    """The file, except from a folder mirror that holds no copy of it (then nothing loads)."""
+    mirror = os.environ.get("WAREHOUSE_SOURCES", "")
+    if mirror and not mirror.startswith(("http://", "https://")):
+        folder = Path(mirror).resolve() / SOURCE.name
+        copies = (folder / spec.file_name, folder / f"{spec.file_name}.gz")
+        if not any(path.is_file() for path in copies):
+            return []
+    return [SourceFile(spec.file_name, spec.official_url)]
+
+
+US_COUNTIES = TableSpec(
+    source=SOURCE,
+    name="us_counties",
+    file_name="us-counties.csv",
+    official_url=f"{BASE_URL}/us-counties.csv",
+    description="Cumulative COVID-19 cases and deaths per US county (or NYT's county-like "
+    "areas), one row per day.",
+    reshape=zero_pad("fips", 5),
+    list_files=_counties_file,
+    contract=Contract(
+        columns=(
+            Column("date", "date", not_future=True, date_formats=DATE_FORMATS),
+            Column("county", "text", nullable=False),
+            Column("state", "text", nullable=False),
+            Column("fips", "text"),
+            Column("cases", "int", non_negative=True),
+            Column("deaths", "int", non_negative=True),
+        ),
+        natural_key=("date", "state", "county"),
+    ),
+)
+
+TABLES = [US, US_STATES, US_COUNTIES]

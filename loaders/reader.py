@@ -1,8 +1,11 @@
 """Read a CSV file in bounded chunks, keeping each record's line number and raw text.
 
 Structural problems (empty file, an HTML page instead of CSV, a truncated gzip, bytes that
-are not UTF-8) raise StructuralError with what was expected and what was found. A record with
-the wrong number of fields is not structural: it comes back as a bad record to quarantine.
+are not UTF-8, two columns with the same name, a quoted field never closed) raise
+StructuralError with what was expected and what was found. A record with the wrong number of
+fields, or with a NUL byte, is not structural: it comes back as a bad record to quarantine.
+Line numbers are physical lines of the file (1 = the header line, usually); a record with a
+quoted multi-line field carries the number of its first line.
 """
 
 from __future__ import annotations
@@ -33,14 +36,19 @@ class Chunk:
     bad_records: list[tuple[int, str, str]] = field(default_factory=list)  # line, raw, reason
 
 
+def _open_binary(raw):
+    head = raw.read(2)
+    raw.seek(0)
+    return gzip.GzipFile(fileobj=raw) if head == GZIP_MAGIC else raw
+
+
 @contextmanager
 def open_text(path: Path, display_name: str):
     """A text stream over `path`, gunzipped when it is gzip, BOM stripped, strict UTF-8."""
     with path.open("rb") as raw:
-        head = raw.read(2)
-        raw.seek(0)
-        binary = gzip.GzipFile(fileobj=raw) if head == GZIP_MAGIC else raw
-        stream = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="strict", newline="")
+        stream = io.TextIOWrapper(
+            _open_binary(raw), encoding="utf-8-sig", errors="strict", newline=""
+        )
         try:
             yield stream
         except (EOFError, zlib.error, gzip.BadGzipFile) as err:
@@ -49,10 +57,26 @@ def open_text(path: Path, display_name: str):
                 f"one ({err})"
             ) from err
         except UnicodeDecodeError as err:
+            where = _first_undecodable_line(path)
             raise StructuralError(
-                f"{display_name}: expected UTF-8 text, found undecodable bytes "
+                f"{display_name}: expected UTF-8 text, found undecodable bytes{where} "
                 f"({err.object[err.start : err.end]!r}, {err.reason})"
             ) from err
+
+
+def _first_undecodable_line(path: Path) -> str:
+    """` on line N` for the first line that is not UTF-8 (newline bytes never occur inside a
+    multi-byte character, so lines decode independently); empty if it cannot be told."""
+    try:
+        with path.open("rb") as raw:
+            for number, line in enumerate(_open_binary(raw), start=1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError:
+                    return f" on line {number}"
+    except (OSError, EOFError, zlib.error):
+        pass
+    return ""
 
 
 class _LineTap:
@@ -97,18 +121,46 @@ def read_header(
             f"(starts {first_text.strip()[:60]!r})"
         )
     header = [h.strip() for h in header]
+    _check_distinct(header, display_name)
 
     def records():
         line = reader.line_num
+        last = None  # (line, text) of a multi-line record
         for fields in reader:
             text = tap.take()
             start = line + 1
             line = reader.line_num
             if not fields:
                 continue
+            last = (start, text) if line > start else None
             yield start, text, fields
+        if last and _ends_inside_quotes(last[1]):  # the reader ran to the end of the file
+            raise StructuralError(
+                f"{display_name}: expected every quoted field to be closed, found one "
+                f"opened on line {last[0]} that runs to the end of the file"
+            )
 
     return header, records()
+
+
+def _ends_inside_quotes(text: str) -> bool:
+    try:
+        list(csv.reader(io.StringIO(text), strict=True))
+    except csv.Error as err:
+        return "unexpected end of data" in str(err)
+    return False
+
+
+def _check_distinct(header: list[str], display_name: str) -> None:
+    """Two columns with one (non-empty) name: which one a contract means is unknowable."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        if name and name in seen:
+            raise StructuralError(
+                f"{display_name}: expected distinct column names, found {name!r} twice "
+                f"(columns {seen[name]} and {position})"
+            )
+        seen.setdefault(name, position)
 
 
 def read_chunks(stream, display_name: str, chunk_rows: int) -> tuple[list[str], Iterator[Chunk]]:
@@ -118,8 +170,8 @@ def read_chunks(stream, display_name: str, chunk_rows: int) -> tuple[list[str], 
     def chunks():
         lines, texts, rows, bad = [], {}, [], []
         for line, text, fields in records:
-            if len(fields) != width:
-                bad.append((line, text, f"expected {width} fields, found {len(fields)}"))
+            if len(fields) != width or "\x00" in text:
+                bad.append((line, text, _bad_record_reason(width, fields, line, text)))
                 continue
             lines.append(line)
             texts[line] = text
@@ -131,6 +183,16 @@ def read_chunks(stream, display_name: str, chunk_rows: int) -> tuple[list[str], 
             yield _chunk(header, lines, texts, rows, bad)
 
     return header, chunks()
+
+
+def _bad_record_reason(width: int, fields: list[str], line: int, text: str) -> str:
+    if len(fields) == width:
+        return "expected text, found a NUL byte"
+    reason = f"expected {width} fields, found {len(fields)}"
+    last = line + text.count("\n")
+    if last > line:
+        reason += f" (the record spans lines {line}-{last}: a stray quote?)"
+    return reason
 
 
 def _chunk(header, lines, texts, rows, bad) -> Chunk:

@@ -1,9 +1,25 @@
 """Every table the loaders fill, in load order."""
 
-from loaders import nyt_covid, oi_economic_tracker
+from loaders import (
+    cps_covid,
+    delaware_dhss,
+    hhs_hospital,
+    jhu_csse,
+    nyt_covid,
+    oi_economic_tracker,
+    phac_canada,
+)
 from loaders.base import TableSpec
 
-TABLES: list[TableSpec] = [*nyt_covid.TABLES, *oi_economic_tracker.TABLES]
+TABLES: list[TableSpec] = [
+    *nyt_covid.TABLES,
+    *jhu_csse.TABLES,
+    *oi_economic_tracker.TABLES,
+    *delaware_dhss.TABLES,
+    *phac_canada.TABLES,
+    *hhs_hospital.TABLES,
+    *cps_covid.TABLES,
+]
 
 
 def table(name: str) -> TableSpec:

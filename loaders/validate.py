@@ -12,6 +12,8 @@ import pandas as pd
 
 from loaders.contract import Column, Contract
 
+DATE_DTYPE = "datetime64[s]"  # whole days, any year from 1 to 9999 (nanoseconds stop at 2262)
+
 
 def validate(
     frame: pd.DataFrame, contract: Contract, today: date
@@ -21,7 +23,9 @@ def validate(
     typed = {}
     for column in contract.columns:
         if column.name not in frame.columns:  # an optional column the file does not have
-            typed[column.name] = pd.Series(pd.NA, index=frame.index, dtype=object)
+            typed[column.name] = _absent(column, frame.index)
+            if column.name in contract.natural_key:
+                reasons = reasons.fillna(f"missing {column.name}")
             continue
         raw = frame[column.name]
         values, problems = _convert(raw, column, contract)
@@ -58,27 +62,27 @@ def _numbers(text, is_null, column, contract):
     if contract.thousands_separator:
         cleaned = cleaned.str.replace(contract.thousands_separator, "", regex=False)
     numbers = pd.to_numeric(cleaned.mask(is_null), errors="coerce")
-    bad = numbers.isna() & ~is_null
+    as_float = numbers.astype("float64")  # to test range and finiteness in one dtype
+    bad = (numbers.isna() & ~is_null) | (numbers.notna() & ~np.isfinite(as_float))
     if column.type == "int":
-        fractional = (numbers.notna()) & (np.floor(numbers) != numbers)
-        bad |= fractional
-        numbers = numbers.mask(bad)
-        values = numbers.astype("Int64")
+        bad |= numbers.notna() & ((np.floor(as_float) != as_float) | (as_float.abs() >= 2.0**63))
+        values = numbers.mask(bad).astype("Int64")
         label = "an integer"
     else:
-        values = numbers.astype("float64")
+        values = as_float.mask(bad)
         label = "a number"
     problems = _no_problems(text).mask(bad, f"{column.name}: {label} expected, found " + text)
     return values, problems
 
 
 def _dates(text, is_null, column):
-    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    parsed = pd.Series(pd.NaT, index=text.index, dtype=DATE_DTYPE)
     for fmt in column.date_formats:
         pending = parsed.isna() & ~is_null
         if not pending.any():
             break
-        parsed = parsed.fillna(pd.to_datetime(text.where(pending), format=fmt, errors="coerce"))
+        attempt = pd.to_datetime(text.where(pending), format=fmt, errors="coerce")
+        parsed = parsed.where(parsed.notna(), attempt.astype(DATE_DTYPE))
     bad = parsed.isna() & ~is_null
     expected = " or ".join(column.date_formats)
     problems = _no_problems(text).mask(
@@ -104,6 +108,14 @@ def _is_negative(values: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(values):
         return (values < 0).fillna(False).astype(bool)
     return pd.Series(False, index=values.index)
+
+
+ABSENT_DTYPES = {"int": "Int64", "float": "float64", "date": DATE_DTYPE, "bool": "boolean"}
+
+
+def _absent(column: Column, index: pd.Index) -> pd.Series:
+    """All-null values of the column's type, for an optional column the file does not have."""
+    return pd.Series(None, index=index, dtype=ABSENT_DTYPES.get(column.type, object))
 
 
 def _no_problems(like: pd.Series) -> pd.Series:

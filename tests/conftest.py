@@ -72,7 +72,7 @@ def mirror(tmp_path, monkeypatch):
     return Mirror()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data():
     if not SHARED_DATA.is_dir():
         pytest.skip(f"no real data mirror at {SHARED_DATA}")

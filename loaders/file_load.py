@@ -1,0 +1,151 @@
+"""Parse, validate and land one fetched file, in one transaction (the heart of `load_file`).
+
+The file is read in chunks (`TableSpec.read`), each reshaped (the publisher's quirks),
+renamed to the contract's names, typed and checked (`loaders.validate`), and COPied into a
+temporary stage; in-file duplicate keys are removed there; the stage is merged into the
+versioned raw table (`loaders.land`) and the ledger row finished, all in the transaction that
+holds the table's lock. Any error rolls all of it back.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import psycopg
+
+from loaders import ledger
+from loaders.errors import RejectThresholdExceeded, StructuralError
+from loaders.land import RAW_SCHEMA, Lander
+from loaders.reader import open_text
+from loaders.validate import validate
+
+if TYPE_CHECKING:
+    from loaders.base import LoadResult, SourceFile, TableSpec
+    from loaders.fetch import Fetched
+
+Reject = tuple[int, str, str]  # line number, raw text, reason
+
+
+def app_name(spec: TableSpec) -> str:
+    """How a load's connections show in pg_stat_activity."""
+    return f"loaders {spec.table}"[:63]
+
+
+def parse_and_land(
+    spec: TableSpec, source_file: SourceFile, fetched: Fetched, dsn: str, result: LoadResult
+) -> None:
+    display = f"{spec.source.name}/{result.file_name}"
+    today = date.today()
+    vintage = source_file.vintage or today.isoformat()
+    rejects: list[Reject] = []
+    with psycopg.connect(dsn, application_name=app_name(spec)) as conn, conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(hashtext(%s))", [f"raw.{spec.table}"])
+        ledger.abandon_stale(conn, spec.table, result.load_id)
+        lander = Lander(conn, RAW_SCHEMA, spec.table, spec.contract)
+        lander.ensure_table()
+        lander.open_stage()
+        with open_text(Path(fetched.path), display) as stream:
+            header, chunks = spec.read(stream, display)
+            empty = pd.DataFrame(columns=header, index=pd.Index([], name="_line"), dtype=object)
+            result.extra_columns = _check_columns(
+                spec, _reshape(spec, empty, display, vintage), display
+            )
+            for chunk in chunks:
+                frame = _rename(spec, _reshape(spec, chunk.frame, display, vintage))
+                good, reasons = validate(frame, spec.contract, today)
+                result.rows_read += len(frame) + len(chunk.bad_records)
+                rejects.extend(chunk.bad_records)
+                rejects.extend(
+                    (line, chunk.raw_lines.get(line, ""), reason)
+                    for line, reason in reasons.items()
+                )
+                lander.copy(good)
+        duplicates = lander.remove_duplicates()
+        if duplicates:
+            rejects.extend(_with_raw_text(spec, fetched, display, duplicates))
+        rejects.sort(key=lambda reject: reject[0])
+        result.rows_rejected = len(rejects)
+        _check_threshold(spec, display, result, rejects)
+        result.rows_added, result.rows_changed = lander.merge(result.load_id)
+        result.rows_loaded = result.rows_read - result.rows_rejected
+        ledger.record_rejects(conn, result.load_id, spec.source.name, spec.table, rejects)
+        ledger.finish(
+            conn,
+            result.load_id,
+            "succeeded",
+            sha256=fetched.sha256,
+            bytes=fetched.bytes,
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+            rows_read=result.rows_read,
+            rows_loaded=result.rows_loaded,
+            rows_added=result.rows_added,
+            rows_changed=result.rows_changed,
+            rows_rejected=result.rows_rejected,
+            extra_columns=result.extra_columns,
+        )
+
+
+def _check_threshold(spec: TableSpec, display: str, result: LoadResult, rejects: list[Reject]):
+    """Above the spec's share of rejected rows the load is not trusted: nothing lands."""
+    if not rejects or len(rejects) <= spec.reject_threshold * max(result.rows_read, 1):
+        return
+    line, _, reason = rejects[0]
+    raise RejectThresholdExceeded(
+        f"{display}: {len(rejects)} of {result.rows_read} rows broke the contract, above the "
+        f"{spec.reject_threshold * 100:g}% threshold; nothing was loaded (first: line {line}: "
+        f"{reason}). See meta.rejected_rows, load_id = {result.load_id}.",
+        rejects,
+    )
+
+
+def _with_raw_text(
+    spec: TableSpec, fetched: Fetched, display: str, rejects: list[Reject]
+) -> list[Reject]:
+    """Fills in the file's own text of rejected lines (a second read, only when needed)."""
+    wanted = {line for line, _, _ in rejects}
+    texts: dict[int, str] = {}
+    with open_text(Path(fetched.path), display) as stream:
+        _, chunks = spec.read(stream, display)
+        for chunk in chunks:
+            texts.update((line, chunk.raw_lines[line]) for line in wanted & chunk.raw_lines.keys())
+            if len(texts) == len(wanted):
+                break
+    return [(line, texts.get(line, raw), reason) for line, raw, reason in rejects]
+
+
+def _reshape(spec: TableSpec, frame: pd.DataFrame, display: str, vintage: str) -> pd.DataFrame:
+    if spec.vintage_column:
+        frame = frame.assign(**{spec.vintage_column: vintage})
+    if spec.reshape is None:
+        return frame
+    try:
+        return spec.reshape(frame)
+    except StructuralError as err:
+        raise StructuralError(f"{display}: {err}") from err
+
+
+def _rename(spec: TableSpec, frame: pd.DataFrame) -> pd.DataFrame:
+    mapping = {c.source_header: c.name for c in spec.contract.columns}
+    return frame.rename(columns=mapping)
+
+
+def _check_columns(spec: TableSpec, frame: pd.DataFrame, display: str) -> list[str]:
+    """Fails on a missing required column; returns the columns the contract does not know."""
+    found = list(frame.columns)
+    missing = [
+        c.source_header
+        for c in spec.contract.columns
+        if c.required and c.source_header not in found
+    ]
+    if missing:
+        expected = ", ".join(c.source_header for c in spec.contract.columns if c.required)
+        raise StructuralError(
+            f"{display}: missing column {', '.join(repr(m) for m in missing)} "
+            f"(expected {expected}; found {', '.join(found)})"
+        )
+    known = {c.source_header for c in spec.contract.columns}
+    return [name for name in found if name not in known]

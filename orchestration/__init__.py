@@ -1,0 +1,1 @@
+"""Dagster code location: every loader table and dbt model as one lineage graph."""

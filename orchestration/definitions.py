@@ -1,0 +1,22 @@
+"""The code location: loader and dbt assets, the BI role, checks, jobs, schedules, sensors."""
+
+import dagster as dg
+
+from orchestration.defs.access import bi_reader_asset
+from orchestration.defs.dbt import dbt_models
+from orchestration.defs.freshness import freshness_checks
+from orchestration.defs.raw import raw_assets
+from orchestration.defs.resources import resources
+from orchestration.defs.schedules import jobs, schedules
+from orchestration.defs.sensors import sensors
+
+mart_keys = [key for key in dbt_models.keys if key.path[0] == "marts"]
+
+defs = dg.Definitions(
+    assets=[*raw_assets, dbt_models, bi_reader_asset(mart_keys)],
+    asset_checks=freshness_checks(),
+    jobs=jobs,
+    schedules=schedules,
+    sensors=sensors,
+    resources=resources(),
+)

@@ -1,0 +1,49 @@
+"""dbt models, seeds and tests as Dagster assets and asset checks."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.defs.project import dbt_project
+from orchestration.defs.resources import Warehouse
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Keys read as `<schema>/<name>`; a source's key is its raw table, i.e. its loader asset."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey(["raw", dbt_resource_props["identifier"]])
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return dbt_resource_props["schema"]
+
+
+class DbtBuildConfig(dg.Config):
+    full_refresh: bool = False
+
+
+def dbt_build_args(full_refresh: bool = False) -> list[str]:
+    """The dbt command the assets run: build = seeds, models and their tests, in DAG order."""
+    args = ["build"]
+    if full_refresh:
+        args.append("--full-refresh")
+    return args
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=WarehouseTranslator(),
+)
+def dbt_models(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: Warehouse,
+    config: DbtBuildConfig,
+):
+    invocation = dbt.cli(dbt_build_args(config.full_refresh), context=context)
+    yield from invocation.stream().fetch_row_counts().fetch_column_metadata()

@@ -1,0 +1,94 @@
+"""Alerts from the Dagster daemon: a message when a run fails, and one when new data lands.
+
+Both read the finished run's events from the instance: the loader assets' materializations
+carry `rows_added`, `rows_changed` and `rows_rejected` (orchestration/defs/raw.py).
+`run_alerts` is the same logic without a sensor, for a run executed in process (`make run`),
+which the daemon's sensors do not see when the daemon is not running.
+"""
+
+import logging
+
+import dagster as dg
+
+from orchestration.defs.alerts import TableLoad, failure_message, new_data_message, send
+
+LOADER_PREFIX = "raw"
+ROW_COUNTS = ("rows_added", "rows_changed", "rows_rejected")
+
+
+def table_loads(instance: dg.DagsterInstance, run_id: str) -> list[TableLoad]:
+    """The loader assets materialized by a run, with their row counts."""
+    loads = []
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION):
+        materialization = entry.get_dagster_event().event_specific_data.materialization
+        key = materialization.asset_key
+        if key.path[0] != LOADER_PREFIX:
+            continue
+        counts = [_count(materialization.metadata, name) for name in ROW_COUNTS]
+        loads.append(TableLoad(key.path[-1], *counts))
+    return loads
+
+
+def step_failures(instance: dg.DagsterInstance, run_id: str) -> list[tuple[str, str]]:
+    """(step, the user's error message) for each failed step of a run."""
+    failures = []
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
+        event = entry.get_dagster_event()
+        error = event.event_specific_data.error
+        while error is not None and error.cause is not None:  # past Dagster's wrappers
+            error = error.cause
+        failures.append((event.step_key, error.message if error else "no error message"))
+    return failures
+
+
+def run_alerts(instance: dg.DagsterInstance, run: dg.DagsterRun) -> list[str]:
+    """The messages a finished run calls for: its failure, if it failed; its new data, if any."""
+    messages = []
+    if run.status == dg.DagsterRunStatus.FAILURE:
+        failures = step_failures(instance, run.run_id) or [("run", "failed before any step")]
+        messages.append(failure_message(run.run_id, run.job_name, failures))
+    loads = new_data_message(table_loads(instance, run.run_id), run.run_id, run.job_name)
+    if loads is not None:
+        messages.append(loads)
+    return messages
+
+
+def send_run_alerts(instance: dg.DagsterInstance, run: dg.DagsterRun, log: logging.Logger) -> None:
+    messages = run_alerts(instance, run)
+    if not messages:
+        log.info(f"run {run.run_id}: no rows added, changed or rejected; no message")
+    for text in messages:
+        send(text, log)
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    name="new_data_alert",
+    description=(
+        "After each successful run: rows added, changed and rejected per source, posted to "
+        "WAREHOUSE_ALERT_WEBHOOK (logged when unset). Silent when nothing changed."
+    ),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def new_data_alert(context: dg.RunStatusSensorContext):
+    send_run_alerts(context.instance, context.dagster_run, context.log)
+
+
+@dg.run_failure_sensor(
+    name="run_failure_alert",
+    description=(
+        "When a run fails: the failed steps and their errors, then any data it did load, "
+        "posted to WAREHOUSE_ALERT_WEBHOOK (logged when unset)."
+    ),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def run_failure_alert(context: dg.RunFailureSensorContext):
+    send_run_alerts(context.instance, context.dagster_run, context.log)
+
+
+def _count(metadata: dict, name: str) -> int:
+    value = metadata.get(name)
+    return int(value.value) if value is not None else 0
+
+
+sensors = [new_data_alert, run_failure_alert]

@@ -1,0 +1,53 @@
+"""A Dagster logger that prints one short line per finished step, materialization and check."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+import dagster as dg
+
+STARTED = time.monotonic()
+
+
+class _ProgressHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        event = getattr(record, "dagster_meta", {}).get("dagster_event")
+        if event is None:
+            return
+        line = _line(event)
+        if line:
+            elapsed = time.monotonic() - STARTED
+            print(f"[{elapsed:6.1f}s] {line}", file=sys.stdout, flush=True)
+
+
+def _line(event: dg.DagsterEvent) -> str | None:
+    kind = event.event_type_value
+    if kind == "STEP_START":
+        return f"running {event.step_key}"
+    if kind == "ASSET_MATERIALIZATION":
+        materialization = event.event_specific_data.materialization
+        rows = materialization.metadata.get("dagster/row_count")
+        count = f" ({rows.value:,} rows)" if rows is not None else ""
+        return f"  materialized {materialization.asset_key.to_user_string()}{count}"
+    if kind == "ASSET_CHECK_EVALUATION":
+        evaluation = event.event_specific_data
+        if not evaluation.passed:
+            return (
+                f"  check failed: {evaluation.asset_key.to_user_string()} {evaluation.check_name}"
+            )
+    if kind == "STEP_FAILURE":
+        error = event.event_specific_data.error
+        message = error.message.strip().splitlines()[-1] if error else "unknown error"
+        return f"FAILED {event.step_key}: {message}"
+    return None
+
+
+@dg.logger(description="One line per step, materialization and failed check.")
+def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    logger = logging.getLogger("warehouse.progress")
+    logger.setLevel(logging.DEBUG)
+    logger.handlers = [_ProgressHandler()]
+    logger.propagate = False
+    return logger

@@ -1,0 +1,79 @@
+"""The table `make run` ends with: each asset, rows written, seconds, checks passed/failed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import dagster as dg
+
+
+@dataclass
+class AssetRow:
+    asset: str
+    rows: int | None = None
+    seconds: float | None = None
+    checks_passed: int = 0
+    checks_failed: int = 0
+    materialized: bool = False
+
+
+def summarize(events: list[dg.DagsterEvent]) -> list[AssetRow]:
+    rows: dict[str, AssetRow] = {}
+    step_seconds: dict[str, float] = {}
+    step_assets: dict[str, list[str]] = defaultdict(list)
+    for event in events:
+        kind = event.event_type_value
+        if kind == "STEP_SUCCESS":
+            step_seconds[event.step_key] = event.event_specific_data.duration_ms / 1000
+        elif kind == "ASSET_MATERIALIZATION":
+            materialization = event.event_specific_data.materialization
+            name = materialization.asset_key.to_user_string()
+            row = rows.setdefault(name, AssetRow(name))
+            row.materialized = True
+            metadata = materialization.metadata
+            # Loaders say how many row versions they wrote; a dbt table is rewritten whole.
+            for field in ("rows_written", "dagster/row_count"):
+                if field in metadata:
+                    row.rows = metadata[field].value
+                    break
+            if "Execution Duration" in metadata:
+                row.seconds = metadata["Execution Duration"].value
+            step_assets[event.step_key].append(name)
+        elif kind == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            name = evaluation.asset_key.to_user_string()
+            row = rows.setdefault(name, AssetRow(name))
+            if evaluation.passed:
+                row.checks_passed += 1
+            else:
+                row.checks_failed += 1
+    for step, names in step_assets.items():
+        if len(names) == 1 and rows[names[0]].seconds is None:
+            rows[names[0]].seconds = step_seconds.get(step)
+    return sorted(rows.values(), key=lambda r: (_layer(r.asset), r.asset))
+
+
+def render(rows: list[AssetRow]) -> str:
+    width = max([len(r.asset) for r in rows] + [5])
+    lines = [f"{'asset':<{width}}  {'rows written':>12}  {'seconds':>7}  {'checks':>13}"]
+    lines.append("-" * len(lines[0]))
+    for row in rows:
+        count = f"{row.rows:,}" if row.rows is not None else "-"
+        seconds = f"{row.seconds:.1f}" if row.seconds is not None else "-"
+        checks = f"{row.checks_passed} ok" + (
+            f", {row.checks_failed} FAILED" if row.checks_failed else ""
+        )
+        lines.append(f"{row.asset:<{width}}  {count:>12}  {seconds:>7}  {checks:>13}")
+    passed = sum(r.checks_passed for r in rows)
+    failed = sum(r.checks_failed for r in rows)
+    materialized = sum(r.materialized for r in rows)
+    lines.append("-" * len(lines[0]))
+    lines.append(f"{materialized} assets materialized; checks: {passed} passed, {failed} failed")
+    return "\n".join(lines)
+
+
+def _layer(asset: str) -> int:
+    order = ["raw", "staging", "marts"]
+    head = asset.split("/")[0]
+    return order.index(head) if head in order else len(order)

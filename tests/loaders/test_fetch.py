@@ -1,0 +1,210 @@
+"""Network faults against a local HTTP server, conditional GET, and the mirror's conventions
+(a base URL or a folder, names with spaces, `<file>.gz` instead of `<file>`)."""
+
+import dataclasses
+import gzip
+import socket
+import time
+
+import pytest
+
+from loaders.base import load_table
+from loaders.errors import LoadError
+from loaders.fetch import HttpPolicy, fetch
+from tests.loaders.http_server import Reply, ScriptedServer
+from tests.loaders.lifecycle_spec import (
+    GOOD,
+    GOOD_ROWS,
+    SPEC,
+    current_rows,
+    ledger,
+    raw_table,
+    table_exists,
+)
+
+TIMEOUT = 0.3
+PATH = "/toy/readings.csv"
+
+
+@pytest.fixture
+def server(monkeypatch):
+    """A scripted server used as the WAREHOUSE_SOURCES mirror, with a fast HTTP policy."""
+    monkeypatch.setenv("WAREHOUSE_HTTP_TIMEOUT", str(TIMEOUT))
+    monkeypatch.setenv("WAREHOUSE_HTTP_RETRIES", "2")
+    monkeypatch.setenv("WAREHOUSE_HTTP_BACKOFF", "0.01")
+    with ScriptedServer() as scripted:
+        monkeypatch.setenv("WAREHOUSE_SOURCES", scripted.base_url)
+        yield scripted
+
+
+def failure_of(spec, dsn) -> str:
+    with pytest.raises(LoadError) as failure:
+        load_table(spec, dsn)
+    return str(failure.value)
+
+
+def test_a_server_error_is_retried_and_the_load_succeeds(dsn, server):
+    server.route(PATH, Reply(status=500), Reply(status=503), Reply(body=GOOD.encode()))
+    [result] = load_table(SPEC, dsn)
+    assert (result.status, result.rows_loaded) == ("succeeded", 3)
+    assert server.paths_requested() == [PATH] * 3
+    assert current_rows(dsn) == GOOD_ROWS
+
+
+def test_a_hang_past_the_read_timeout_fails_in_bounded_time(dsn, server):
+    server.route(PATH, Reply(body=GOOD.encode(), hang_seconds=30))
+    started = time.monotonic()
+    message = failure_of(SPEC, dsn)
+    elapsed = time.monotonic() - started
+
+    url = server.url(PATH)
+    assert message == (
+        f"cannot fetch {url} after 3 attempts (no response within {TIMEOUT:g} s); check the "
+        f"mirror WAREHOUSE_SOURCES={server.base_url}, or unset it to use the official URL"
+    )
+    assert 3 * TIMEOUT <= elapsed < 4.0  # the default policy would take minutes
+    assert ledger(dsn, "status, error") == [("failed", message)]
+    assert not table_exists(dsn)
+
+
+def test_a_truncated_body_is_retried_then_fails_and_nothing_is_written(dsn, server):
+    body = GOOD.encode()
+    server.route(PATH, Reply(body=body, declared_length=len(body) + 500))
+    message = failure_of(SPEC, dsn)
+    assert message.startswith(
+        f"cannot fetch {server.url(PATH)} after 3 attempts (body cut short: received "
+        f"{len(body)} of {len(body) + 500} bytes); "
+    )
+    assert server.paths_requested() == [PATH] * 3
+    assert ledger(dsn, "status, rows_read, sha256") == [("failed", 0, None)]
+    assert not table_exists(dsn)
+
+
+def test_an_html_error_page_with_status_200_is_a_structural_failure(dsn, server):
+    page = b"<html><head><title>Service unavailable</title></head></html>"
+    server.route(PATH, Reply(body=page, headers={"Content-Type": "text/html"}))
+    message = failure_of(SPEC, dsn)
+    assert message == (
+        "toy/readings.csv: expected CSV, found an HTML or XML page "
+        "(starts '<html><head><title>Service unavailable</title></head></html>')"
+    )
+    assert server.paths_requested() == [PATH]  # not retried: the server answered
+    assert ledger(dsn, "status") == [("failed",)]
+
+
+VALIDATORS = {
+    "etag": ({"ETag": '"v1"'}, {"If-None-Match": '"v1"'}),
+    "last-modified": (
+        {"Last-Modified": "Sun, 01 Mar 2020 12:00:00 GMT"},
+        {"If-Modified-Since": "Sun, 01 Mar 2020 12:00:00 GMT"},
+    ),
+}
+
+
+@pytest.mark.parametrize("validator", VALIDATORS)
+def test_a_304_skips_the_file_cheaply_and_the_ledger_says_unchanged(dsn, server, validator):
+    sent, condition = VALIDATORS[validator]
+    server.route(PATH, Reply(body=GOOD.encode(), headers=sent, not_modified_if=condition))
+    parsed = []
+
+    def counting(frame):
+        parsed.append(len(frame))
+        return frame
+
+    spec = dataclasses.replace(SPEC, reshape=counting)
+    [first] = load_table(spec, dsn)
+    calls_after_first = len(parsed)
+    stored = raw_table(dsn)
+    [second] = load_table(spec, dsn)
+    [third] = load_table(spec, dsn)  # the validator was carried forward by the 'unchanged' row
+
+    assert [r.status for r in (first, second, third)] == ["succeeded", "unchanged", "unchanged"]
+    assert len(parsed) == calls_after_first  # nothing parsed after the first load
+    assert [r.headers.get(name) for r in server.requests for name in condition] == [
+        None,
+        *condition.values(),
+        *condition.values(),
+    ]
+    assert raw_table(dsn) == stored
+    [(sha256,)] = ledger(dsn, "sha256")[:1]
+    assert ledger(dsn, "status, sha256, bytes, rows_read") == [
+        ("succeeded", sha256, len(GOOD), 3),
+        ("unchanged", sha256, len(GOOD), 0),
+        ("unchanged", sha256, len(GOOD), 0),
+    ]
+
+
+def test_a_base_url_mirror_reads_names_with_spaces_and_falls_back_to_gz(dsn, server):
+    spaced = dataclasses.replace(SPEC, name="spaced", file_name="Readings - State Daily.csv")
+    server.route("/toy/Readings - State Daily.csv", Reply(body=GOOD.encode()))
+    server.route("/toy/readings.csv.gz", Reply(body=gzip.compress(GOOD.encode())))
+
+    [spaced_result] = load_table(spaced, dsn)
+    [gz_result] = load_table(SPEC, dsn)
+
+    assert (spaced_result.status, spaced_result.rows_loaded) == ("succeeded", 3)
+    assert (gz_result.status, gz_result.rows_loaded) == ("succeeded", 3)
+    assert server.paths_requested() == [
+        "/toy/Readings - State Daily.csv",
+        "/toy/readings.csv",  # 404
+        "/toy/readings.csv.gz",
+    ]
+    assert ledger(dsn, "url") == [
+        (f"{server.base_url}/toy/Readings%20-%20State%20Daily.csv",),
+        (f"{server.base_url}/toy/readings.csv",),
+    ]
+    assert current_rows(dsn) == GOOD_ROWS
+
+
+def test_a_folder_mirror_falls_back_to_gz(dsn, mirror):
+    mirror.put("toy", "readings.csv.gz", gzip.compress(GOOD.encode()))
+    [result] = load_table(SPEC, dsn)
+    assert (result.status, result.rows_loaded) == ("succeeded", 3)
+    assert current_rows(dsn) == GOOD_ROWS
+
+
+def test_a_file_missing_from_either_kind_of_mirror_fails_with_the_remedy(
+    dsn, mirror, server, monkeypatch
+):
+    assert failure_of(SPEC, dsn) == (  # the server: 404 for the file and for its .gz
+        f"cannot fetch {server.url(PATH)}: HTTP 404 Not Found; check the mirror "
+        f"WAREHOUSE_SOURCES={server.base_url}, or unset it to use the official URL"
+    )
+    monkeypatch.setenv("WAREHOUSE_SOURCES", str(mirror.root))
+    path = mirror.root.resolve() / "toy" / "readings.csv"
+    assert failure_of(SPEC, dsn) == (
+        f"cannot read {path}: no such file (nor readings.csv.gz); check the mirror "
+        f"WAREHOUSE_SOURCES={mirror.root}, or unset it to use the official URL"
+    )
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_an_unreachable_source_fails_with_one_line_naming_the_url_and_the_remedy(dsn, monkeypatch):
+    monkeypatch.delenv("WAREHOUSE_SOURCES", raising=False)
+    monkeypatch.setenv("WAREHOUSE_HTTP_RETRIES", "1")
+    monkeypatch.setenv("WAREHOUSE_HTTP_BACKOFF", "0.01")
+    url = f"http://127.0.0.1:{closed_port()}/toy/readings.csv"
+    started = time.monotonic()
+    message = failure_of(dataclasses.replace(SPEC, official_url=url), dsn)
+
+    assert message == (
+        f"cannot fetch {url} after 2 attempts (could not connect: [Errno 111] Connection "
+        "refused); set WAREHOUSE_SOURCES=<dir or base URL> to read a local mirror instead"
+    )
+    assert time.monotonic() - started < 2
+    assert ledger(dsn, "status, url, error") == [("failed", url, message)]
+
+
+def test_the_http_policy_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("WAREHOUSE_HTTP_TIMEOUT", "2.5")
+    monkeypatch.setenv("WAREHOUSE_HTTP_RETRIES", "0")
+    monkeypatch.delenv("WAREHOUSE_HTTP_BACKOFF", raising=False)
+    assert HttpPolicy.from_env() == HttpPolicy(2.5, 2.5, 0, HttpPolicy().backoff_seconds)
+    monkeypatch.setenv("WAREHOUSE_HTTP_RETRIES", "many")
+    with pytest.raises(LoadError, match="WAREHOUSE_HTTP_RETRIES must be a non-negative int, "):
+        fetch("http://127.0.0.1:9/x.csv")

@@ -1,0 +1,187 @@
+"""Alerts reach a Slack-compatible webhook (here a local HTTP receiver) or the log."""
+
+import http.server
+import json
+import logging
+import queue
+import threading
+
+import dagster as dg
+import pytest
+
+from orchestration.defs.alerts import (
+    WEBHOOK_VARIABLE,
+    AlertDeliveryError,
+    TableLoad,
+    new_data_message,
+    send,
+)
+from orchestration.defs.sensors import new_data_alert, run_alerts, run_failure_alert
+
+
+class Receiver:
+    """A local webhook on 127.0.0.1 that records each POST; replies `status`."""
+
+    def __init__(self):
+        self.posts: queue.Queue = queue.Queue()
+        self.status = 200
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            timeout = 5  # seconds a client may take to send its request
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.posts.put((self.path, self.headers["Content-Type"], body))
+                self.send_response(receiver.status)
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/warehouse"
+
+    def next_post(self) -> tuple[str, str, dict]:
+        path, content_type, body = self.posts.get(timeout=5)
+        return path, content_type, json.loads(body)
+
+    def assert_nothing_posted(self):
+        assert self.posts.empty()
+
+
+@pytest.fixture
+def receiver(monkeypatch):
+    receiver = Receiver()
+    thread = threading.Thread(target=receiver.server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv(WEBHOOK_VARIABLE, receiver.url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    yield receiver
+    receiver.server.shutdown()
+    receiver.server.server_close()
+    thread.join(timeout=5)
+
+
+def test_send_posts_a_slack_compatible_json_body(receiver):
+    assert send("hello from the warehouse") is True
+    path, content_type, body = receiver.next_post()
+    assert path == "/hooks/warehouse"
+    assert content_type == "application/json"
+    assert body == {"text": "hello from the warehouse"}
+
+
+def test_send_logs_instead_when_no_webhook_is_set(monkeypatch, caplog):
+    monkeypatch.delenv(WEBHOOK_VARIABLE, raising=False)
+    with caplog.at_level(logging.INFO, logger="warehouse.alerts"):
+        assert send("nobody listens") is False
+    assert "nobody listens" in caplog.text
+    assert WEBHOOK_VARIABLE in caplog.text
+
+
+def test_a_refusing_webhook_is_an_error_that_does_not_reveal_its_url(receiver):
+    receiver.status = 500
+    with pytest.raises(AlertDeliveryError) as error:
+        send("lost")
+    assert WEBHOOK_VARIABLE in str(error.value)
+    assert receiver.url not in str(error.value)
+
+
+def test_new_data_message_sums_rows_per_source():
+    loads = [
+        TableLoad("nyt_covid__us", 10, 2, 0),
+        TableLoad("nyt_covid__us_states", 1_500, 0, 3),
+        TableLoad("phac_canada__covid19", 0, 0, 0),
+    ]
+    text = new_data_message(loads, "0123456789abcdef", "refresh_all")
+    lines = text.splitlines()
+    assert "refresh_all" in lines[0] and "01234567" in lines[0]
+    assert "• nyt_covid: 1,510 rows added, 2 changed, 3 rejected (2 tables)" in lines
+    assert "• phac_canada: 0 rows added, 0 changed, 0 rejected (1 table)" in lines
+    assert "meta.rejected_rows" in lines[-1]
+
+
+def test_no_message_when_nothing_changed():
+    assert new_data_message([TableLoad("nyt_covid__us", 0, 0, 0)], "run", "job") is None
+    assert new_data_message([], "run", "job") is None
+
+
+# A fake load run: two loader assets of one source and a model that is not a loader.
+@dg.asset(key=["raw", "cps_covid__district_totals"])
+def fake_district_totals():
+    return dg.MaterializeResult(metadata={"rows_added": 7, "rows_changed": 1, "rows_rejected": 0})
+
+
+@dg.asset(key=["raw", "cps_covid__school_locations"])
+def fake_school_locations():
+    return dg.MaterializeResult(metadata={"rows_added": 5, "rows_changed": 0, "rows_rejected": 2})
+
+
+@dg.asset(key=["marts", "fct_cases_daily"], deps=[fake_district_totals])
+def fake_mart():
+    return dg.MaterializeResult(metadata={"rows_added": 1000})
+
+
+@dg.asset(key=["raw", "nyt_covid__us"])
+def broken_loader():
+    raise RuntimeError("nyt_covid/us.csv: missing column 'cases'")
+
+
+def test_new_data_sensor_posts_the_rows_a_run_loaded(receiver):
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize(
+            [fake_district_totals, fake_school_locations, fake_mart], instance=instance
+        )
+        context = dg.build_run_status_sensor_context(
+            sensor_name="new_data_alert",
+            dagster_event=result.get_run_success_event(),
+            dagster_instance=instance,
+            dagster_run=result.dagster_run,
+        )
+        new_data_alert(context)
+    _, _, body = receiver.next_post()
+    assert set(body) == {"text"}
+    lines = body["text"].splitlines()
+    assert result.run_id[:8] in lines[0]
+    # 7 + 5 added, 1 changed, 2 rejected; the mart's metadata is not a load.
+    assert "• cps_covid: 12 rows added, 1 changed, 2 rejected (2 tables)" in lines
+    assert len([line for line in lines if line.startswith("•")]) == 1
+    receiver.assert_nothing_posted()
+
+
+def test_run_failure_sensor_posts_the_failed_step_and_its_error(receiver):
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize(
+            [fake_district_totals, broken_loader], instance=instance, raise_on_error=False
+        )
+        assert not result.success
+        context = dg.build_run_status_sensor_context(
+            sensor_name="run_failure_alert",
+            dagster_event=result.get_run_failure_event(),
+            dagster_instance=instance,
+            dagster_run=result.dagster_run,
+        ).for_run_failure()
+        run_failure_alert(context)
+    _, _, failure = receiver.next_post()
+    assert result.run_id in failure["text"]
+    assert "raw__nyt_covid__us" in failure["text"]
+    assert "missing column 'cases'" in failure["text"]
+    # The data the run did load before failing is announced too.
+    _, _, new_data = receiver.next_post()
+    assert "• cps_covid: 7 rows added, 1 changed, 0 rejected (1 table)" in new_data["text"]
+
+
+@dg.asset(key=["raw", "phac_canada__covid19"])
+def unchanged_loader():
+    return dg.MaterializeResult(metadata={"rows_added": 0, "rows_changed": 0, "rows_rejected": 0})
+
+
+def test_an_in_process_run_that_changed_nothing_calls_for_no_message():
+    with dg.DagsterInstance.ephemeral() as instance:
+        quiet = dg.materialize([unchanged_loader], instance=instance)
+        assert run_alerts(instance, quiet.dagster_run) == []
+        loaded = dg.materialize([fake_district_totals], instance=instance)
+        [message] = run_alerts(instance, loaded.dagster_run)
+    assert "• cps_covid: 7 rows added, 1 changed, 0 rejected (1 table)" in message

@@ -1,0 +1,77 @@
+"""The code location loads and its graph has no gaps: raw -> staging -> marts."""
+
+import json
+
+import dagster as dg
+
+from loaders.registry import TABLES
+from orchestration.definitions import defs
+from orchestration.defs.dbt import dbt_build_args
+from orchestration.defs.project import dbt_project
+
+
+def asset_graph():
+    return defs.resolve_asset_graph()
+
+
+def test_definitions_load_with_one_asset_per_loader_table():
+    keys = asset_graph().get_all_asset_keys()
+    for spec in TABLES:
+        assert dg.AssetKey(["raw", spec.table]) in keys
+
+
+def test_every_dbt_source_has_an_upstream_loader_asset():
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    graph = asset_graph()
+    materializable = {key for key in graph.get_all_asset_keys() if graph.get(key).is_materializable}
+    sources = manifest["sources"].values()
+    assert sources, "the dbt project declares no sources"
+    for source in sources:
+        key = dg.AssetKey(["raw", source["identifier"]])
+        assert key in materializable, f"dbt source {source['unique_id']} has no loader asset {key}"
+
+
+def test_every_model_reads_from_a_loader_or_another_model():
+    graph = asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        if key.path[0] in ("staging", "marts") and node.is_materializable:
+            for parent in node.parent_keys:
+                assert graph.get(parent).is_materializable, f"{key} depends on external {parent}"
+
+
+def test_marts_reach_back_to_raw():
+    graph = asset_graph()
+    marts = [k for k in graph.get_all_asset_keys() if k.path[0] == "marts"]
+    assert marts
+    for key in marts:
+        ancestors = _ancestors(graph, key)
+        assert any(a.path[0] == "raw" for a in ancestors), f"{key} has no raw ancestor"
+
+
+def _ancestors(graph, key):
+    seen, stack = set(), [key]
+    while stack:
+        for parent in graph.get(stack.pop()).parent_keys:
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return seen
+
+
+def test_dbt_tests_are_asset_checks():
+    checks = asset_graph().asset_check_keys
+    dbt_checks = [c for c in checks if c.asset_key.path[0] in ("staging", "marts")]
+    assert any(c.name.startswith(("unique", "not_null")) for c in dbt_checks)
+
+
+def test_daily_schedule_runs_the_whole_graph_at_four_pm_new_york():
+    schedule = defs.resolve_schedule_def("daily_refresh")
+    assert schedule.cron_schedule == "0 16 * * *"
+    assert schedule.execution_timezone == "America/New_York"
+    assert schedule.job_name == "refresh_all"
+
+
+def test_dbt_build_args():
+    assert dbt_build_args() == ["build"]
+    assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh"]

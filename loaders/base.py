@@ -13,6 +13,7 @@ nothing read: loads never delete, so it changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -76,6 +77,11 @@ class TableSpec:
             return self.list_files(self)
         return [SourceFile(self.file_name, self.official_url)]
 
+    @property
+    def fingerprint(self) -> str:
+        """Changes when the contract does, so an unchanged file is read again under a new one."""
+        return hashlib.sha256(repr((self.table, self.contract)).encode()).hexdigest()[:16]
+
     def read(self, stream, display: str) -> tuple[list[str], Iterator[Chunk]]:
         """The file's header and its records in chunks of strings: CSV unless overridden."""
         return read_chunks(stream, display, self.chunk_rows)
@@ -127,11 +133,16 @@ def load_file(
             file_name=source_file.relative_path,
             url=location,
             vintage=source_file.vintage,
+            contract=spec.fingerprint,
         )
         ledger.abandon_stale(log_conn, spec.table, result.load_id)
         fetched = None
         try:
-            previous = None if force else ledger.previous_fetch(log_conn, spec.table, location)
+            previous = (
+                None
+                if force
+                else ledger.previous_fetch(log_conn, spec.table, location, spec.fingerprint)
+            )
             fetched = fetch(
                 location,
                 etag=previous and previous["etag"],

@@ -29,6 +29,7 @@ create table if not exists meta.load_log (
     rows_changed bigint,
     rows_rejected bigint,
     extra_columns text[],
+    contract text,
     status text not null check (
         status in ('running', 'succeeded', 'failed', 'unchanged', 'abandoned')
     ),
@@ -36,6 +37,8 @@ create table if not exists meta.load_log (
     started_at timestamptz not null default now(),
     finished_at timestamptz
 );
+-- warehouses created before the column existed
+alter table meta.load_log add column if not exists contract text;
 create index if not exists load_log__table on meta.load_log (table_name, started_at);
 create table if not exists meta.rejected_rows (
     load_id bigint not null references meta.load_log (load_id),
@@ -58,12 +61,16 @@ def ensure_ledger(conn: psycopg.Connection) -> None:
 LIVENESS_LOCKS = 20_513  # first key of the two-key advisory locks that say "load N is alive"
 
 
-def start(conn: psycopg.Connection, *, source, table_name, file_name, url, vintage) -> int:
-    """A 'running' row for a new load; `conn` (autocommit) must stay open while it runs."""
+def start(
+    conn: psycopg.Connection, *, source, table_name, file_name, url, vintage, contract=None
+) -> int:
+    """A 'running' row for a new load; `conn` (autocommit) must stay open while it runs.
+    `contract` fingerprints the contract the file is read with (see TableSpec)."""
     row = conn.execute(
-        """insert into meta.load_log (source, table_name, file_name, url, vintage, status)
-           values (%s, %s, %s, %s, %s, 'running') returning load_id""",
-        [source, table_name, file_name, url, vintage],
+        """insert into meta.load_log
+               (source, table_name, file_name, url, vintage, contract, status)
+           values (%s, %s, %s, %s, %s, %s, 'running') returning load_id""",
+        [source, table_name, file_name, url, vintage, contract],
     ).fetchone()
     conn.execute("select pg_advisory_lock(%s, (%s %% 2147483647)::int)", [LIVENESS_LOCKS, row[0]])
     return row[0]
@@ -117,14 +124,15 @@ def fail(conn, load_id: int, error: str, rejects=(), *, source: str, table_name:
         finish(conn, load_id, "failed", error=error, **fields)
 
 
-def previous_fetch(conn, table_name: str, url: str) -> dict | None:
-    """The last successful load of this URL into this table: its checksum and HTTP validators."""
+def previous_fetch(conn, table_name: str, url: str, contract: str | None = None) -> dict | None:
+    """The last successful load of this URL into this table under the same contract: its
+    checksum and HTTP validators. A changed contract (a new column, say) reads the file anew."""
     row = conn.execute(
         """select sha256, etag, last_modified, bytes from meta.load_log
            where table_name = %s and url = %s and status in ('succeeded', 'unchanged')
-             and sha256 is not null
+             and sha256 is not null and contract is not distinct from %s
            order by load_id desc limit 1""",
-        [table_name, url],
+        [table_name, url, contract],
     ).fetchone()
     if row is None:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 
@@ -20,6 +21,7 @@ def main() -> int:
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.defs.sensors import send_run_alerts
     from orchestration.progress import progress_logger
     from orchestration.summary import render, summarize
 
@@ -29,6 +31,8 @@ def main() -> int:
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
         )
+        # No daemon watches an in-process run, so its alerts are sent from here.
+        send_run_alerts(instance, result.dagster_run, _alert_logger())
     rows = summarize(result.all_events)
     print()
     print(render(rows))
@@ -40,6 +44,17 @@ def main() -> int:
     print("      `make docs` serves the dbt docs on http://127.0.0.1:8080.")
     failed_checks = sum(r.checks_failed for r in rows)
     return 0 if result.success and failed_checks == 0 else 1
+
+
+def _alert_logger() -> logging.Logger:
+    logger = logging.getLogger("warehouse.alerts")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("alert: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    return logger
 
 
 if __name__ == "__main__":

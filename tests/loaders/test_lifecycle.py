@@ -7,14 +7,17 @@ import hashlib
 import pytest
 
 from loaders.base import load_table
+from loaders.contract import Column
 from loaders.errors import LoadError
 from tests.loaders.lifecycle_spec import (
     GOOD,
     GOOD_ROWS,
     HEADER,
     SPEC,
+    TABLE,
     current_rows,
     ledger,
+    query,
     raw_table,
     rejected,
 )
@@ -187,3 +190,20 @@ def test_several_files_load_in_order_and_the_first_failure_stops_the_table(dsn, 
         ("v1/readings.csv", "2020-01-01", "succeeded"),
         ("v2/readings.csv", "2020-02-01", "succeeded"),
     ]
+
+
+def test_an_unchanged_file_is_read_again_when_the_contract_changes(dsn, mirror):
+    file = HEADER.replace("level\n", "level,unit\n") + "2020-03-01,A,1,0.5,mm\n"
+    mirror.put("toy", "readings.csv", file)
+    [first] = load_table(SPEC, dsn)
+    with_unit = dataclasses.replace(
+        SPEC,
+        contract=dataclasses.replace(
+            SPEC.contract, columns=(*SPEC.contract.columns, Column("unit", "text", required=False))
+        ),
+    )
+    [second] = load_table(with_unit, dsn)
+    [third] = load_table(with_unit, dsn)
+    assert (first.status, second.status, third.status) == ("succeeded", "succeeded", "unchanged")
+    assert first.extra_columns == ["unit"] and second.extra_columns == []
+    assert query(dsn, f"select unit from {TABLE} where _superseded_load_id is null") == [("mm",)]

@@ -27,7 +27,7 @@ from loaders.contract import Contract
 from loaders.errors import LoadError, RejectThresholdExceeded
 from loaders.fetch import Fetched, fetch, source_location
 from loaders.file_load import app_name, parse_and_land
-from loaders.land import RAW_SCHEMA, ensure_schema
+from loaders.land import RAW_SCHEMA, Lander, ensure_schema
 from loaders.reader import Chunk, read_chunks
 
 Reshape = Callable[[pd.DataFrame], pd.DataFrame]
@@ -104,7 +104,9 @@ class LoadResult:
 
 
 def load_table(spec: TableSpec, dsn: str, *, force: bool = False) -> list[LoadResult]:
-    """Load every file of `spec` in order; raises LoadError on the first that fails."""
+    """Load every file of `spec` in order; raises LoadError on the first that fails.
+    The raw table exists afterwards even when no file is listed yet (staging can read it)."""
+    create_table(spec, dsn)
     results = []
     for source_file in spec.files():
         result = load_file(spec, source_file, dsn, force=force)
@@ -112,6 +114,14 @@ def load_table(spec: TableSpec, dsn: str, *, force: bool = False) -> list[LoadRe
         if result.status == "failed":
             raise LoadError(result.error)
     return results
+
+
+def create_table(spec: TableSpec, dsn: str) -> None:
+    """Create `raw.<table>` (empty) if it does not exist yet."""
+    with psycopg.connect(dsn, application_name=app_name(spec)) as conn, conn.transaction():
+        ensure_schema(conn, RAW_SCHEMA)
+        conn.execute("select pg_advisory_xact_lock(hashtext(%s))", [f"{RAW_SCHEMA}.{spec.table}"])
+        Lander(conn, RAW_SCHEMA, spec.table, spec.contract).ensure_table()
 
 
 def load_file(

@@ -22,7 +22,7 @@ Quirks handled here:
 - covid_nums.csv is one undated snapshot: its leading unnamed pandas index column is dropped,
   its value is a rate (cases per 10,000 people, not a count), and `snapshot_date` is the date
   of the commit that holds it (SNAPSHOT_DATE: the latest day the snapshot can describe);
-- markers.json is a JSON object, read by `loaders.json_source` (which needs a hook in base.py);
+- markers.json is a JSON object, read by `loaders.json_source`;
 - the per-ZIP download (`zip-code-<ZIP>/download_covid_19_data/cases`) is opt-in, since no copy
   of it survives: a local mirror loads the ZIP folders it holds; otherwise
   DELAWARE_ZIP_CODES=19701,19702,... names the ZIPs to download, and without it no file is

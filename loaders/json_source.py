@@ -7,10 +7,8 @@ in the object (1 = first entry; a one-line file has no other line numbers) and t
 an entry is `"<key>": <value>`. Duplicate keys are kept (a plain `json.load` would silently keep
 the last), so the lander rejects them like duplicate rows of a CSV.
 
-The hook: the lifecycle (`loaders.base._parse_and_land`) must ask the spec for the file's header
-and chunks -- `spec.read(stream, display)`, which `TableSpec` answers with the CSV reader and this
-subclass overrides. Until base.py has that hook, a JSON table lists no file (`files()` is empty):
-it loads nothing rather than misread JSON as CSV.
+The lifecycle asks the spec for the file's header and chunks (`TableSpec.read`, the CSV reader
+by default); this subclass answers with the JSON reader.
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from loaders.base import SourceFile, TableSpec
+from loaders.base import TableSpec
 from loaders.errors import StructuralError
 from loaders.reader import Chunk
 
@@ -31,18 +29,10 @@ class JsonTableSpec(TableSpec):
     key_header: str = "key"  # the header given to the object's keys
     value_headers: tuple[str, ...] = ("value",)  # one per element of each value
 
-    def files(self) -> list[SourceFile]:
-        return super().files() if lifecycle_reads_json() else []
-
     def read(self, stream, display: str) -> tuple[list[str], Iterator[Chunk]]:
         return read_json_object(
             stream, display, self.key_header, self.value_headers, self.chunk_rows
         )
-
-
-def lifecycle_reads_json() -> bool:
-    """Whether the load lifecycle asks the spec to read its file (`TableSpec.read`)."""
-    return callable(getattr(TableSpec, "read", None))
 
 
 def read_json_object(

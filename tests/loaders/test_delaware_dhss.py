@@ -16,7 +16,7 @@ from loaders.delaware_dhss import (
     ZIP_CENTROIDS,
 )
 from loaders.errors import StructuralError
-from loaders.json_source import lifecycle_reads_json, read_json_object
+from loaders.json_source import read_json_object
 
 TIMELINE_HEADER = "Mitigation,Start,Until\n"
 DOWNLOAD_HEADER = "Location,County,Statistic,Value,Year,Month,Day,Date used,Unit,Age adjusted\n"
@@ -40,25 +40,6 @@ def rejects(dsn):
         return conn.execute(
             "select line_number, raw_line, reason from meta.rejected_rows order by line_number"
         ).fetchall()
-
-
-@pytest.fixture
-def json_lifecycle(monkeypatch):
-    """Until base.py asks the spec to read its file (`TableSpec.read`), stand in for that hook:
-    the default `read` is the CSV reader and the JSON spec's file goes to its own `read`."""
-    if lifecycle_reads_json():
-        return
-    read_csv = base.read_chunks
-
-    def read(stream, display, chunk_rows):
-        if display.endswith(ZIP_CENTROIDS.file_name):
-            return ZIP_CENTROIDS.read(stream, display)
-        return read_csv(stream, display, chunk_rows)
-
-    monkeypatch.setattr(base, "read_chunks", read)
-    monkeypatch.setattr(
-        base.TableSpec, "read", lambda spec, s, d: read_csv(s, d, spec.chunk_rows), raising=False
-    )
 
 
 # --- mitigation timeline -------------------------------------------------------------------
@@ -180,14 +161,7 @@ def test_json_structural_problems_fail_with_what_was_found(tmp_path, content, me
         read_json_object(stream, "m.json", "zip", ("lat", "lon"), 10)
 
 
-def test_json_table_lists_its_file_only_when_the_lifecycle_reads_json(mirror, monkeypatch):
-    monkeypatch.setattr(base.TableSpec, "read", lambda *args: None, raising=False)
-    assert [f.relative_path for f in ZIP_CENTROIDS.files()] == ["markers.json"]
-    monkeypatch.delattr(base.TableSpec, "read")
-    assert ZIP_CENTROIDS.files() == []  # never misread JSON as CSV
-
-
-def test_zip_centroids_land_through_the_lifecycle(dsn, mirror, json_lifecycle):
+def test_zip_centroids_land_through_the_lifecycle(dsn, mirror):
     mirror.put(
         "delaware_dhss",
         "markers.json",
@@ -309,7 +283,7 @@ def test_bad_timeline_files(dsn, mirror, content, outcome):
 
 
 @pytest.mark.integration
-def test_every_delaware_file_in_the_mirror_loads(dsn, shared_data, monkeypatch, json_lifecycle):
+def test_every_delaware_file_in_the_mirror_loads(dsn, shared_data, monkeypatch):
     monkeypatch.setenv("WAREHOUSE_SOURCES", str(shared_data))
     folder = shared_data / "delaware_dhss"
     specs = [MITIGATION_TIMELINE, ZIP_CASE_RATES, ZIP_CENTROIDS, ZIP_CASES]

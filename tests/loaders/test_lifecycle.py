@@ -207,3 +207,16 @@ def test_an_unchanged_file_is_read_again_when_the_contract_changes(dsn, mirror):
     assert (first.status, second.status, third.status) == ("succeeded", "succeeded", "unchanged")
     assert first.extra_columns == ["unit"] and second.extra_columns == []
     assert query(dsn, f"select unit from {TABLE} where _superseded_load_id is null") == [("mm",)]
+
+
+def test_a_table_with_no_file_yet_exists_empty_so_staging_can_read_it(dsn, mirror):
+    nothing_listed = dataclasses.replace(SPEC, list_files=lambda spec: [])
+    assert load_table(nothing_listed, dsn) == []
+    columns = query(
+        dsn,
+        "select column_name from information_schema.columns "
+        "where table_schema = 'raw' and table_name = %s order by ordinal_position",
+        [SPEC.table],
+    )
+    assert [c for (c,) in columns][:4] == ["day", "station", "count", "level"]
+    assert raw_table(dsn) == []

@@ -1,31 +1,9 @@
-{#-
-    markers.json lands once the loader lifecycle can read JSON (loaders/json_source.py);
-    until raw has the table, this view is empty rather than failing.
--#}
-{%- set raw_table = source('delaware_dhss', 'zip_centroids') -%}
-{%- set landed = not execute or adapter.get_relation(
-    database=raw_table.database, schema=raw_table.schema, identifier=raw_table.identifier
-) is not none -%}
-
 with
 
 source as (
 
-{%- if landed %}
-
-    select * from {{ raw_table }}
+    select * from {{ source('delaware_dhss', 'zip_centroids') }}
     where _superseded_load_id is null
-
-{%- else %}
-
-    select
-        cast(null as {{ dbt.type_string() }}) as zip_code,
-        cast(null as {{ dbt.type_float() }}) as latitude,
-        cast(null as {{ dbt.type_float() }}) as longitude,
-        cast(null as {{ dbt.type_bigint() }}) as _load_id
-    where 1 = 0
-
-{%- endif %}
 
 ),
 

@@ -1,5 +1,67 @@
+"""Shared fixtures: the dbt project parsed up front, and one end-to-end build of the marts."""
+
+import functools
+import http.server
+import threading
+
+import dagster as dg
+import pandas as pd
+import psycopg
+import pytest
+
 from orchestration.defs.project import dbt_project
 
 # Parse the dbt project before the test modules import the definitions, so the asset graph
 # reflects the models on disk rather than a manifest left by an earlier run.
 dbt_project.preparer.prepare(dbt_project)
+
+
+# Every mart and everything upstream of it: the real files, seeds, staging and intermediate models.
+E2E_SELECTION = dg.AssetSelection.key_prefixes(["marts"]).upstream()
+
+
+@pytest.fixture(scope="session")
+def http_mirror(shared_data):
+    handler = functools.partial(_QuietHandler, directory=str(shared_data))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(http_mirror, postgres_server, tmp_path_factory):
+    """Run the marts and their upstream once for the session; returns (dsn, result)."""
+    # The manifest names relations "warehouse"."marts"...; dagster-dbt counts rows through it.
+    name = "warehouse"
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f"drop database if exists {name} with (force)")
+        conn.execute(f"create database {name}")
+    dsn = psycopg.conninfo.make_conninfo(postgres_server, dbname=name)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WAREHOUSE_DSN", dsn)
+        patch.setenv("WAREHOUSE_SOURCES", http_mirror)
+        from orchestration.definitions import defs
+        from orchestration.defs.resources import resources
+
+        with dg.DagsterInstance.ephemeral() as instance:
+            result = dg.materialize(
+                defs.assets,
+                selection=E2E_SELECTION,
+                resources=resources(),
+                instance=instance,
+                raise_on_error=False,
+            )
+    yield dsn, result
+
+
+def query(dsn, sql, params=None) -> pd.DataFrame:
+    with psycopg.connect(dsn) as conn:
+        cursor = conn.execute(sql, params)
+        return pd.DataFrame(cursor.fetchall(), columns=[d.name for d in cursor.description])

@@ -3,73 +3,15 @@
 Mart values are checked against values computed here, with pandas, from the CSV files.
 """
 
-import functools
-import http.server
-import threading
-
-import dagster as dg
 import pandas as pd
-import psycopg
 import pytest
 
 from orchestration.definitions import defs
-from orchestration.defs.dbt import dbt_models
-from orchestration.defs.raw import raw_assets
-from orchestration.defs.resources import resources
 from orchestration.summary import render, summarize
 from tests.conftest import ROOT
+from tests.orchestration.conftest import E2E_SELECTION, query
 
 pytestmark = pytest.mark.integration
-
-
-# The three marts of the skeleton and everything upstream of them: NYT and OI files, seeds,
-# staging and intermediate models.
-MARTS = ["fct_cases_daily", "fct_restrictions_timeline", "fct_revenue_restrictions_correlation"]
-E2E_SELECTION = dg.AssetSelection.assets(*[["marts", name] for name in MARTS]).upstream()
-
-
-@pytest.fixture(scope="module")
-def http_mirror(shared_data):
-    handler = functools.partial(_QuietHandler, directory=str(shared_data))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def built_warehouse(http_mirror, postgres_server, tmp_path_factory):
-    """Run the whole job once for the module; returns (dsn, result)."""
-    # The manifest names relations "warehouse"."marts"...; dagster-dbt counts rows through it.
-    name = "warehouse"
-    with psycopg.connect(postgres_server, autocommit=True) as conn:
-        conn.execute(f"drop database if exists {name} with (force)")
-        conn.execute(f"create database {name}")
-    dsn = psycopg.conninfo.make_conninfo(postgres_server, dbname=name)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("WAREHOUSE_DSN", dsn)
-        patch.setenv("WAREHOUSE_SOURCES", http_mirror)
-        with dg.DagsterInstance.ephemeral() as instance:
-            result = dg.materialize(
-                [*raw_assets, dbt_models],
-                selection=E2E_SELECTION,
-                resources=resources(),
-                instance=instance,
-                raise_on_error=False,
-            )
-    yield dsn, result
-
-
-def query(dsn, sql, params=None) -> pd.DataFrame:
-    with psycopg.connect(dsn) as conn:
-        cursor = conn.execute(sql, params)
-        return pd.DataFrame(cursor.fetchall(), columns=[d.name for d in cursor.description])
 
 
 def test_every_asset_materialized_and_every_check_passed(built_warehouse):

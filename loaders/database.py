@@ -19,8 +19,12 @@ WAREHOUSE_DATABASE = "warehouse"
 DAGSTER_DATABASE = "dagster"
 
 
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
 def warehouse_home() -> Path:
-    home = Path(os.environ.get("WAREHOUSE_HOME", ".warehouse")).resolve()
+    """`$WAREHOUSE_HOME`, else `.warehouse/` at the project's root (whatever the working folder)."""
+    home = Path(os.environ.get("WAREHOUSE_HOME", PROJECT_ROOT / ".warehouse")).resolve()
     home.mkdir(parents=True, exist_ok=True)
     return home
 

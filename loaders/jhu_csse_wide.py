@@ -11,8 +11,9 @@ A cell that is not a whole number >= 0 (`12`, or `12.0`; blank is null) gets its
 appended before validation, so the value is rejected with a reason that names the column
 (`deaths: an integer expected, found x (column 1/23/20)`) while the place's other days load.
 
-The unpivot is vectorised per chunk (numpy repeat/tile, like `melt` but ordered place by
-place); the index stays the file's line numbers, each repeated once per day.
+The unpivot is vectorised per chunk (Arrow take and numpy repeat/tile, like `melt` but ordered
+place by place); the index stays the file's line numbers, each repeated once per day. The values
+stay Arrow strings for validation; the dates are typed here, once per column header.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from loaders.errors import StructuralError
 from loaders.jhu_csse_common import INTEGER_WRITTEN_AS_FLOAT
@@ -78,20 +81,40 @@ def unpivot(
         wide = frame if prepare is None else prepare(frame)
         kept = [c for c in wide.columns if c not in dates and c not in dropped]
         places, days = len(wide), len(dates)
-        long = wide[kept].take(np.repeat(np.arange(places), days))  # index: line numbers
-        headers = np.tile(np.array(list(dates), dtype=object), places)
-        cells = wide[list(dates)].to_numpy(dtype=object).ravel()  # place by place, day by day
-        long[value_name] = _annotate_bad_cells(cells, headers)
-        long["date"] = np.tile(np.array(list(dates.values()), dtype=object), places)
-        return long
+        each_place = np.repeat(np.arange(places), days)
+        long = {name: _repeated(wide[name], each_place) for name in kept}
+        headers = np.array(list(dates), dtype=object)
+        cells = pa.array(
+            wide[list(dates)].to_numpy(dtype=object).ravel(),  # place by place, day by day
+            type=pa.large_string(),
+            from_pandas=True,
+        )
+        long[value_name] = _annotate_bad_cells(cells, headers).to_pandas()
+        day_values = np.array(list(dates.values()), dtype="datetime64[s]")
+        long["date"] = np.tile(day_values, places)  # typed here: validation need not parse it
+        index = pd.Index(np.repeat(wide.index.to_numpy(), days), name=wide.index.name)
+        return pd.DataFrame(long).set_axis(index)  # index: line numbers
 
     return reshape
 
 
-def _annotate_bad_cells(cells: np.ndarray, headers: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    text = pd.Series(cells, dtype=str).str.strip()
-    bad = ~(text.eq("") | text.str.fullmatch(INTEGER_WRITTEN_AS_FLOAT)).to_numpy(dtype=bool)
-    if bad.any():
-        found = zip(text[bad], headers[bad], strict=True)
-        text[bad] = [f"{cell} (column {column})" for cell, column in found]
-    return text.array
+def _repeated(values: pd.Series, each_place: np.ndarray) -> pd.Categorical:
+    """A place column repeated on each of its days, as a categorical: validation converts each
+    distinct value once."""
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+    return pd.Categorical.from_codes(codes[each_place], categories=distinct)
+
+
+def _annotate_bad_cells(cells: pa.Array, headers: np.ndarray) -> pa.Array:
+    """The cells trimmed; one that is not a whole number gets its column's header appended."""
+    text = pc.utf8_trim_whitespace(cells)
+    number = pc.match_substring_regex(text, f"^{INTEGER_WRITTEN_AS_FLOAT}$")
+    blank = pc.equal(pc.binary_length(text), 0)
+    good = pc.fill_null(pc.or_kleene(blank, number), True)  # a null cell stays null
+    if pc.all(good).as_py() is not False:  # None: no cells
+        return text
+    bad = np.flatnonzero(~good.to_numpy(zero_copy_only=False))
+    annotated = text.to_numpy(zero_copy_only=False).astype(object)
+    days = np.tile(headers, len(text) // len(headers))
+    annotated[bad] = [f"{annotated[i]} (column {days[i]})" for i in bad]
+    return pa.array(annotated, type=pa.large_string(), from_pandas=True)

@@ -3,6 +3,11 @@
 `raw.<source>__<table>` keeps every distinct version of a row. `_load_id` is the load that
 brought a version; `_superseded_load_id` the load that replaced it (null for the current one).
 A file identical to what is stored adds nothing; a revised one adds versions for changed rows.
+
+Into a table with no rows yet, a load COPies straight into the table and builds its current-key
+index afterwards (`begin_direct` .. `end_direct`): the index finds any key the file repeats, and
+the caller then loads the file again the staged way, which says which lines repeat it. The
+dropped index holds an exclusive lock on the (empty) table until the load commits.
 """
 
 from __future__ import annotations
@@ -12,10 +17,9 @@ import hashlib
 import pandas as pd
 import psycopg
 import pyarrow as pa
-import pyarrow.compute as pa_compute
-import pyarrow.csv as pa_csv
 from psycopg import sql
 
+from loaders.binary_copy import arrow_table, copy_binary
 from loaders.contract import Contract
 from loaders.errors import LoadError
 
@@ -28,14 +32,7 @@ META_COLUMNS = (
     ("_superseded_load_id", "bigint"),
 )
 
-
-ARROW_TYPES = {"text": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
-
-
-def _arrow_column(values: pd.Series, kind: str) -> pa.Array:
-    if kind == "date":  # datetime64 values at midnight
-        return pa_compute.cast(pa.array(values, from_pandas=True), pa.date32(), safe=False)
-    return pa.array(values, type=ARROW_TYPES[kind], from_pandas=True)
+LOADED_AT = pa.timestamp("us", tz="UTC")
 
 
 def ensure_schema(conn: psycopg.Connection, schema: str) -> None:
@@ -66,6 +63,9 @@ class Lander:
         self.schema, self.table = schema, table
         self.columns = [sql.Identifier(name) for name in contract.names]
         self.stage = sql.Identifier(_short_name(f"_stage_{table}"))
+        self.current_key = _short_name(f"{table}__current_key")  # the index of current rows
+        self._direct: dict[str, pa.Scalar] | None = None  # the meta columns' values, if direct
+        self.rows_copied = 0
 
     def ensure_table(self) -> None:
         definitions = [
@@ -86,17 +86,43 @@ class Lander:
                     self.target, sql.Identifier(column.name), sql.SQL(column.sql_type)
                 )
             )
+        self._create_current_key()
+
+    def _create_current_key(self) -> None:
         self.conn.execute(
             sql.SQL(
                 "create unique index if not exists {} on {} ({}) where _superseded_load_id is null"
             ).format(
-                sql.Identifier(_short_name(f"{self.table}__current_key")),
+                sql.Identifier(self.current_key),
                 self.target,
                 sql.SQL(", ").join(map(sql.Identifier, self.contract.natural_key)),
             )
         )
 
+    def is_empty(self) -> bool:
+        query = sql.SQL("select not exists (select from {})").format(self.target)
+        return self.conn.execute(query).fetchone()[0]
+
+    def begin_direct(self, load_id: int) -> None:
+        """Rows will go straight into the (empty) table, stamped with `load_id`."""
+        self.conn.execute("set local maintenance_work_mem = '512MB'")
+        index = sql.Identifier(self.schema, self.current_key)
+        self.conn.execute(sql.SQL("drop index if exists {}").format(index))
+        loaded_at = self.conn.execute("select now()").fetchone()[0]
+        self._direct = {
+            "_load_id": pa.scalar(load_id, pa.int64()),
+            "_loaded_at": pa.scalar(loaded_at, LOADED_AT),
+        }
+
+    def end_direct(self) -> int:
+        """Builds the current-key index again: raises UniqueViolation if the file repeats a
+        key. Returns the rows added."""
+        self._direct = None
+        self._create_current_key()
+        return self.rows_copied
+
     def open_stage(self) -> None:
+        self._direct, self.rows_copied = None, 0
         # a big file's stage and its sorts stay in memory rather than spill to disk
         self.conn.execute("set local temp_buffers = '512MB'")
         self.conn.execute("set local work_mem = '256MB'")
@@ -111,20 +137,17 @@ class Lander:
         )
 
     def copy(self, rows: pd.DataFrame) -> None:
-        """COPY a typed frame (index = line numbers) into the stage, encoded by Arrow's CSV
-        writer: nulls unquoted and empty, floats in their shortest exact form."""
+        """COPY a typed frame (index = line numbers) into the stage, or into the table itself
+        between `begin_direct` and `end_direct`."""
         if rows.empty:
             return
-        arrays = [_arrow_column(rows[c.name], c.type) for c in self.contract.columns]
-        arrays.append(pa.array(rows.index, type=pa.int64()))
-        table = pa.Table.from_arrays(arrays, names=[*self.contract.names, "_line"])
-        encoded = pa.BufferOutputStream()
-        pa_csv.write_csv(table, encoded, pa_csv.WriteOptions(include_header=False))
-        statement = sql.SQL("copy {} ({}, _line) from stdin (format csv)").format(
-            self.stage, sql.SQL(", ").join(self.columns)
-        )
-        with self.conn.cursor().copy(statement) as copy:
-            copy.write(memoryview(encoded.getvalue()))
+        if self._direct is None:
+            lines = {"_line": pa.array(rows.index.to_numpy(), type=pa.int64())}
+            copy_binary(self.conn, self.stage, arrow_table(rows, self.contract, lines))
+        else:
+            meta = {name: pa.repeat(value, len(rows)) for name, value in self._direct.items()}
+            copy_binary(self.conn, self.target, arrow_table(rows, self.contract, meta))
+        self.rows_copied += len(rows)
 
     def remove_duplicates(self) -> list[tuple[int, str, str]]:
         """Rows whose natural key already appeared earlier in the file: the first one stays.

@@ -29,7 +29,8 @@ csv.field_size_limit(1 << 24)
 
 @dataclass
 class Chunk:
-    """Up to `chunk_rows` records: a frame of strings indexed by line number."""
+    """Up to `chunk_rows` records (and `chunk_cells` fields): a frame of strings indexed by
+    line number."""
 
     frame: pd.DataFrame
     raw_lines: dict[int, str]
@@ -163,9 +164,15 @@ def _check_distinct(header: list[str], display_name: str) -> None:
         seen.setdefault(name, position)
 
 
-def read_chunks(stream, display_name: str, chunk_rows: int) -> tuple[list[str], Iterator[Chunk]]:
+def read_chunks(
+    stream, display_name: str, chunk_rows: int, chunk_cells: int | None = None
+) -> tuple[list[str], Iterator[Chunk]]:
+    """Chunks of at most `chunk_rows` records and (when given) `chunk_cells` fields, so a file
+    with thousands of columns is read in as little memory as a narrow one."""
     header, records = read_header(stream, display_name)
     width = len(header)
+    if chunk_cells is not None:
+        chunk_rows = max(1, min(chunk_rows, chunk_cells // max(width, 1)))
 
     def chunks():
         lines, texts, rows, bad = [], {}, [], []

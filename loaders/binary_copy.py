@@ -1,9 +1,10 @@
 """COPY typed rows to Postgres in its binary format, encoded from Arrow, sent from a thread.
 
 Binary COPY spares the server parsing text (a date or a timestamp costs it more than the row's
-bytes); `pgpq` encodes Arrow record batches to that format. While the server takes one batch,
-the loader goes on with the next: a sender thread writes to the connection, with at most
-`QUEUED_BATCHES` batches waiting, so memory stays bounded whatever the file's size.
+bytes); `pgpq` encodes Arrow record batches to that format. One COPY takes a whole file, chunk
+after chunk: while the server stores one batch, the loader goes on with the next (a sender
+thread writes to the connection, with at most `QUEUED_BATCHES` batches waiting, so memory stays
+bounded whatever the file's size).
 """
 
 from __future__ import annotations
@@ -48,27 +49,53 @@ def _arrow_column(values: pd.Series, kind: str) -> pa.Array:
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
-def copy_binary(conn: psycopg.Connection, target: sql.Composable, table: pa.Table) -> None:
-    """COPY `table` (its column names are the target's) into `target`."""
-    if table.num_rows == 0:
-        return
-    columns = sql.SQL(", ").join(map(sql.Identifier, table.column_names))
-    statement = sql.SQL("copy {} ({}) from stdin (format binary)").format(target, columns)
-    encoder = ArrowToPostgresBinaryEncoder(table.schema)
-    batches = table.to_batches(max_chunksize=BATCH_ROWS)
-    with conn.cursor().copy(statement) as copy:
-        sender = _Sender(copy.write)
-        try:
-            for number, batch in enumerate(batches):
-                buffer = encoder.write_header() if number == 0 else b""
-                buffer += encoder.write_batch(batch)
-                if number == len(batches) - 1:
-                    buffer += encoder.finish()
-                sender.put(buffer)
-        except BaseException:
-            sender.close(discard=True)  # the COPY is abandoned: the error says why
-            raise
-        sender.close()
+class BinaryCopy:
+    """One COPY of many Arrow tables into `target`, open from `with` to its end: while the
+    server stores one chunk the caller parses the next. An error inside `with` aborts it."""
+
+    def __init__(
+        self,
+        conn: psycopg.Connection,
+        target: sql.Composable,
+        schema: pa.Schema,
+        *,
+        freeze: bool = False,
+    ):
+        columns = sql.SQL(", ").join(map(sql.Identifier, schema.names))
+        options = sql.SQL(", freeze" if freeze else "")
+        self._statement = sql.SQL("copy {} ({}) from stdin (format binary{})").format(
+            target, columns, options
+        )
+        self._conn, self._schema = conn, schema
+        self._encoder = ArrowToPostgresBinaryEncoder(schema)
+        self._header = self._encoder.write_header()  # sent with the first rows
+
+    def __enter__(self) -> BinaryCopy:
+        self._copying = self._conn.cursor().copy(self._statement)
+        self._sender = _Sender(self._copying.__enter__().write)
+        return self
+
+    def write(self, table: pa.Table) -> None:
+        for batch in table.cast(self._schema).to_batches(max_chunksize=BATCH_ROWS):
+            self._sender.put(self._header + self._encoder.write_batch(batch))
+            self._header = b""
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if error is None:
+            try:
+                self._sender.put(self._header + self._encoder.finish())
+                self._sender.close()
+            except BaseException as failed:
+                self._copying.__exit__(type(failed), failed, failed.__traceback__)
+                raise
+        else:
+            self._sender.close(discard=True)  # the COPY is abandoned: the error says why
+        self._copying.__exit__(kind, error, traceback)
+
+
+def arrow_schema(contract: Contract, extra: dict[str, pa.DataType]) -> pa.Schema:
+    fields = [pa.field(c.name, ARROW_TYPES[c.type]) for c in contract.columns]
+    return pa.schema(fields + [pa.field(name, kind) for name, kind in extra.items()])
 
 
 class _Sender:

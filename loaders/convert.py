@@ -19,10 +19,15 @@ import pyarrow.compute as pc
 from loaders.contract import Column, Contract
 
 DATE_DTYPE = "datetime64[s]"  # whole days, any year from 1 to 9999 (nanoseconds stop at 2262)
-FIRST_DAY = date(1, 1, 1)
+FIRST_DAY = (date(1, 1, 1) - date(1970, 1, 1)).days
 TRUE_WORDS = {"1", "true", "t", "yes", "y"}
 FALSE_WORDS = {"0", "false", "f", "no", "n"}
 LABELS = {"int": "an integer", "float": "a number", "bool": "true/false"}
+TYPED = {  # a column a reshape typed already: how to tell, and the dtype it becomes
+    "date": (pd.api.types.is_datetime64_any_dtype, DATE_DTYPE),
+    "int": (pd.api.types.is_integer_dtype, "Int64"),
+    "float": (pd.api.types.is_float_dtype, "float64"),
+}
 
 
 @dataclass
@@ -61,8 +66,9 @@ class Converted:
 def convert(raw: pd.Series, column: Column, contract: Contract) -> Converted:
     if isinstance(raw.dtype, pd.CategoricalDtype):
         return _convert_repeated(raw, column, contract)
-    if column.type == "date" and pd.api.types.is_datetime64_any_dtype(raw):
-        values = raw.astype(DATE_DTYPE)
+    typed = TYPED.get(column.type)
+    if typed is not None and typed[0](raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        values = raw.astype(typed[1])  # handed over typed by a reshape: nothing to parse
         none = np.zeros(len(raw), dtype=bool)
         return Converted(values, none, values.isna().to_numpy(), "", None, raw)
     text = _arrow_text(raw)
@@ -142,7 +148,7 @@ def _fast(candidates: pa.Array, column: Column) -> tuple[pd.Series, np.ndarray] 
         days = pc.cast(candidates, pa.date32())  # strictly YYYY-MM-DD, real dates
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    first = pc.min(days).as_py()
+    first = pc.min(days.cast(pa.int32())).as_py()  # days since 1970-01-01
     if first is not None and first < FIRST_DAY:  # year 0: Arrow takes it, pandas does not
         return None
     return pd.Series(pc.cast(days, pa.timestamp("s")).to_numpy(zero_copy_only=False)), good
@@ -156,6 +162,8 @@ def _slow(text: pd.Series, candidates: pa.Array, is_null: np.ndarray, column: Co
         return _numbers(cleaned, null, column)
     if column.type == "date":
         return _dates(text, null, column)
+    if column.type == "text":
+        return cleaned, np.zeros(len(text), dtype=bool)
     return _bools(text, null)
 
 

@@ -71,7 +71,8 @@ def _land_direct(conn, lander: Lander, read: _Reading, result: LoadResult) -> li
     (nothing of this attempt stays); the staged way then finds the lines that repeat it."""
     try:
         with conn.transaction():
-            lander.begin_direct(result.load_id)
+            if not lander.begin_direct(result.load_id):
+                return None  # rows came in meanwhile, not by a loader (they take the lock)
             rejects = read.into(lander)
             result.rows_added, result.rows_changed = lander.end_direct(), 0
     except psycopg.errors.UniqueViolation:
@@ -107,7 +108,7 @@ class _Reading:
         """Every good row COPied by `lander`; returns the rejects, in line order."""
         spec, display, result = self.spec, self.display, self.result
         rejects: list[Reject] = []
-        with open_text(Path(self.fetched.path), display) as stream:
+        with open_text(Path(self.fetched.path), display) as stream, lander.copying():
             header, chunks = spec.read(stream, display)
             empty = pd.DataFrame(columns=header, index=pd.Index([], name="_line"), dtype=object)
             result.extra_columns = _check_columns(

@@ -12,8 +12,9 @@ appended before validation, so the value is rejected with a reason that names th
 (`deaths: an integer expected, found x (column 1/23/20)`) while the place's other days load.
 
 The unpivot is vectorised per chunk (Arrow take and numpy repeat/tile, like `melt` but ordered
-place by place); the index stays the file's line numbers, each repeated once per day. The values
-stay Arrow strings for validation; the dates are typed here, once per column header.
+place by place); the index stays the file's line numbers, each repeated once per day. The dates are
+typed here, once per column header, and the values too when all of a chunk's are plain digits
+(validation then checks them without parsing them again).
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def unpivot(
             type=pa.large_string(),
             from_pandas=True,
         )
-        long[value_name] = _annotate_bad_cells(cells, headers).to_pandas()
+        long[value_name] = _cell_values(cells, headers)
         day_values = np.array(list(dates.values()), dtype="datetime64[s]")
         long["date"] = np.tile(day_values, places)  # typed here: validation need not parse it
         index = pd.Index(np.repeat(wide.index.to_numpy(), days), name=wide.index.name)
@@ -105,11 +106,31 @@ def _repeated(values: pd.Series, each_place: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(codes[each_place], categories=distinct)
 
 
-def _annotate_bad_cells(cells: pa.Array, headers: np.ndarray) -> pa.Array:
-    """The cells trimmed; one that is not a whole number gets its column's header appended."""
+def _cell_values(cells: pa.Array, headers: np.ndarray) -> pd.Series:
+    """The cells as whole numbers (Int64, blank = null) when every one is plain digits, which is
+    the usual case; else as trimmed text, each cell that is not a whole number with its column's
+    header appended, for validation to word the reason."""
     text = pc.utf8_trim_whitespace(cells)
-    number = pc.match_substring_regex(text, f"^{INTEGER_WRITTEN_AS_FLOAT}$")
     blank = pc.equal(pc.binary_length(text), 0)
+    numbers = _plain_whole_numbers(pc.if_else(blank, pa.scalar(None, text.type), text))
+    if numbers is not None:
+        return numbers.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    return _annotate_bad_cells(text, blank, headers).to_pandas()
+
+
+def _plain_whole_numbers(text: pa.Array) -> pa.Array | None:
+    """`text` cast to int64 if every value is digits only (no sign, no 0x), else None."""
+    if any(pc.any(pc.match_substring(text, mark)).as_py() for mark in ("-", "x", "X")):
+        return None
+    try:
+        return pc.cast(text, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+def _annotate_bad_cells(text: pa.Array, blank: pa.Array, headers: np.ndarray) -> pa.Array:
+    """A cell that is not a whole number (12, or 12.0) gets its column's header appended."""
+    number = pc.match_substring_regex(text, f"^{INTEGER_WRITTEN_AS_FLOAT}$")
     good = pc.fill_null(pc.or_kleene(blank, number), True)  # a null cell stays null
     if pc.all(good).as_py() is not False:  # None: no cells
         return text

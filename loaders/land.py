@@ -7,19 +7,20 @@ A file identical to what is stored adds nothing; a revised one adds versions for
 Into a table with no rows yet, a load COPies straight into the table and builds its current-key
 index afterwards (`begin_direct` .. `end_direct`): the index finds any key the file repeats, and
 the caller then loads the file again the staged way, which says which lines repeat it. The
-dropped index holds an exclusive lock on the (empty) table until the load commits.
+(empty) table stays locked, reads included, until that first load commits.
 """
 
 from __future__ import annotations
 
 import hashlib
+from contextlib import AbstractContextManager
 
 import pandas as pd
 import psycopg
 import pyarrow as pa
 from psycopg import sql
 
-from loaders.binary_copy import arrow_table, copy_binary
+from loaders.binary_copy import BinaryCopy, arrow_schema, arrow_table
 from loaders.contract import Contract
 from loaders.errors import LoadError
 
@@ -65,6 +66,7 @@ class Lander:
         self.stage = sql.Identifier(_short_name(f"_stage_{table}"))
         self.current_key = _short_name(f"{table}__current_key")  # the index of current rows
         self._direct: dict[str, pa.Scalar] | None = None  # the meta columns' values, if direct
+        self._copy: BinaryCopy | None = None
         self.rows_copied = 0
 
     def ensure_table(self) -> None:
@@ -103,8 +105,14 @@ class Lander:
         query = sql.SQL("select not exists (select from {})").format(self.target)
         return self.conn.execute(query).fetchone()[0]
 
-    def begin_direct(self, load_id: int) -> None:
-        """Rows will go straight into the (empty) table, stamped with `load_id`."""
+    def begin_direct(self, load_id: int) -> bool:
+        """Rows will go straight into the table, stamped with `load_id`, if it has no rows
+        (else False, nothing done). Call it in a savepoint: the table is truncated (empty, but
+        COPY can then write its rows frozen: later reads need not touch every page again)."""
+        self.conn.execute(sql.SQL("lock table {} in access exclusive mode").format(self.target))
+        if not self.is_empty():
+            return False
+        self.conn.execute(sql.SQL("truncate {}").format(self.target))
         self.conn.execute("set local maintenance_work_mem = '512MB'")
         index = sql.Identifier(self.schema, self.current_key)
         self.conn.execute(sql.SQL("drop index if exists {}").format(index))
@@ -113,6 +121,7 @@ class Lander:
             "_load_id": pa.scalar(load_id, pa.int64()),
             "_loaded_at": pa.scalar(loaded_at, LOADED_AT),
         }
+        return True
 
     def end_direct(self) -> int:
         """Builds the current-key index again: raises UniqueViolation if the file repeats a
@@ -136,17 +145,27 @@ class Lander:
             )
         )
 
+    def copying(self) -> AbstractContextManager[BinaryCopy]:
+        """The COPY that `copy` writes to: into the stage, or into the table itself between
+        `begin_direct` and `end_direct`."""
+        if self._direct is None:
+            extra = {"_line": pa.int64()}
+            self._copy = BinaryCopy(self.conn, self.stage, arrow_schema(self.contract, extra))
+        else:
+            extra = {name: value.type for name, value in self._direct.items()}
+            schema = arrow_schema(self.contract, extra)
+            self._copy = BinaryCopy(self.conn, self.target, schema, freeze=True)
+        return self._copy
+
     def copy(self, rows: pd.DataFrame) -> None:
-        """COPY a typed frame (index = line numbers) into the stage, or into the table itself
-        between `begin_direct` and `end_direct`."""
+        """COPY a typed frame (index = line numbers), inside `with lander.copying()`."""
         if rows.empty:
             return
         if self._direct is None:
-            lines = {"_line": pa.array(rows.index.to_numpy(), type=pa.int64())}
-            copy_binary(self.conn, self.stage, arrow_table(rows, self.contract, lines))
+            extra = {"_line": pa.array(rows.index.to_numpy(), type=pa.int64())}
         else:
-            meta = {name: pa.repeat(value, len(rows)) for name, value in self._direct.items()}
-            copy_binary(self.conn, self.target, arrow_table(rows, self.contract, meta))
+            extra = {name: pa.repeat(value, len(rows)) for name, value in self._direct.items()}
+        self._copy.write(arrow_table(rows, self.contract, extra))
         self.rows_copied += len(rows)
 
     def remove_duplicates(self) -> list[tuple[int, str, str]]:

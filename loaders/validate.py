@@ -2,7 +2,8 @@
 
 A failing row gets the first reason found, in contract column order; the rest of the chunk goes
 on. Values are converted with Arrow kernels (`loaders.convert`); a reshape may also hand over a
-column already typed (dates as datetime64, say), which is then checked but not parsed again.
+column already typed (dates as datetime64, whole numbers as Int64), which is then checked but
+not parsed again.
 """
 
 from __future__ import annotations

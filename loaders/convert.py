@@ -99,7 +99,10 @@ def _convert_repeated(raw: pd.Series, column: Column, contract: Contract) -> Con
     codes = raw.cat.codes.to_numpy().astype(np.intp)
     codes[codes < 0] = len(distinct) - 1  # a null: the None appended
     once = convert(distinct, column, contract)
-    values = once.values.take(codes).set_axis(raw.index)
+    if column.type == "text":  # Arrow strings: taken in Arrow, not through pandas' take
+        values = _series(pa.array(once.values).take(pa.array(codes)), raw.index)
+    else:
+        values = once.values.take(codes).set_axis(raw.index)
     return Converted(
         values, once.bad[codes], once.missing[codes], once.expected, once.trimmed, raw, codes
     )

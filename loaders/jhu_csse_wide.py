@@ -19,6 +19,7 @@ typed here, once per column header, and the values too when all of a chunk's are
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date
@@ -37,6 +38,11 @@ DATE_HEADER = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
 
 def date_columns(headers: list[str]) -> dict[str, str]:
     """Each date column's header -> its ISO date, in file order; the columns before are places."""
+    return dict(_date_columns(tuple(headers)))  # every chunk of a file has the same header
+
+
+@functools.lru_cache(maxsize=4)
+def _date_columns(headers: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     first = next((i for i, h in enumerate(headers) if DATE_LIKE.fullmatch(h)), None)
     if first is None:
         raise StructuralError(
@@ -53,7 +59,7 @@ def date_columns(headers: list[str]) -> dict[str, str]:
             )
         seen[day] = header
         dates[header] = day
-    return dates
+    return tuple(dates.items())
 
 
 def _header_date(header: str, position: int, first: str) -> str:
@@ -78,18 +84,14 @@ def unpivot(
     """A reshape: `prepare` the wide chunk's place columns, then one row per place per day."""
 
     def reshape(frame: pd.DataFrame) -> pd.DataFrame:
-        dates = date_columns([str(c) for c in frame.columns])
+        dates = date_columns(list(map(str, frame.columns.tolist())))
         wide = frame if prepare is None else prepare(frame)
         kept = [c for c in wide.columns if c not in dates and c not in dropped]
         places, days = len(wide), len(dates)
         each_place = np.repeat(np.arange(places), days)
         long = {name: _repeated(wide[name], each_place) for name in kept}
         headers = np.array(list(dates), dtype=object)
-        cells = pa.array(
-            wide[list(dates)].to_numpy(dtype=object).ravel(),  # place by place, day by day
-            type=pa.large_string(),
-            from_pandas=True,
-        )
+        cells = _day_cells(wide[list(dates)].to_numpy(dtype=object))
         long[value_name] = _cell_values(cells, headers)
         day_values = np.array(list(dates.values()), dtype="datetime64[s]")
         long["date"] = np.tile(day_values, places)  # typed here: validation need not parse it
@@ -106,15 +108,32 @@ def _repeated(values: pd.Series, each_place: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(codes[each_place], categories=distinct)
 
 
+def _day_cells(rows: np.ndarray) -> pa.Array:
+    """The cells place by place, day by day, as Arrow strings. Each place's cells are joined
+    with commas and split again by Arrow, which is much cheaper than converting every cell on
+    its own; exact unless a cell holds a comma (then the pieces do not count up, and every
+    cell is converted on its own)."""
+    try:
+        joined = pa.array([",".join(row) for row in rows.tolist()], type=pa.large_string())
+    except TypeError:  # a null cell
+        joined = None
+    if joined is not None and len(joined):
+        pieces = pc.split_pattern(joined, ",")
+        if pc.all(pc.equal(pc.list_value_length(pieces), rows.shape[1])).as_py():
+            return pieces.flatten()
+    return pa.array(rows.ravel(), type=pa.large_string(), from_pandas=True)
+
+
 def _cell_values(cells: pa.Array, headers: np.ndarray) -> pd.Series:
     """The cells as whole numbers (Int64, blank = null) when every one is plain digits, which is
     the usual case; else as trimmed text, each cell that is not a whole number with its column's
     header appended, for validation to word the reason."""
-    text = pc.utf8_trim_whitespace(cells)
-    blank = pc.equal(pc.binary_length(text), 0)
-    numbers = _plain_whole_numbers(pc.if_else(blank, pa.scalar(None, text.type), text))
-    if numbers is not None:
-        return numbers.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    for text in (cells, None):  # as they are, else trimmed (a cell with spaces fails the cast)
+        text = pc.utf8_trim_whitespace(cells) if text is None else text
+        blank = pc.equal(pc.binary_length(text), 0)
+        numbers = _plain_whole_numbers(pc.if_else(blank, pa.scalar(None, text.type), text))
+        if numbers is not None:
+            return numbers.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
     return _annotate_bad_cells(text, blank, headers).to_pandas()
 
 

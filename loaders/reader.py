@@ -13,12 +13,14 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from loaders.errors import StructuralError
@@ -203,5 +205,9 @@ def _bad_record_reason(width: int, fields: list[str], line: int, text: str) -> s
 
 
 def _chunk(header, lines, texts, rows, bad) -> Chunk:
-    frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="_line"), dtype=object)
+    cells = np.fromiter(  # one block of strings, not a column each: wide files have thousands
+        itertools.chain.from_iterable(rows), dtype=object, count=len(rows) * len(header)
+    ).reshape(len(rows), len(header))
+    index = pd.Index(lines, name="_line")
+    frame = pd.DataFrame(cells, columns=header, index=index, dtype=object, copy=False)
     return Chunk(frame=frame, raw_lines=texts, bad_records=bad)

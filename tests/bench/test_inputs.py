@@ -33,3 +33,12 @@ def test_a_3x_file_repeats_every_place_s_values_and_is_labelled(tmp_path):
         part = generated.iloc[:, 3 + 3 * copy : 6 + 3 * copy]
         assert part.to_numpy().tolist() == original[days].to_numpy().tolist()
     assert generated.iloc[:, :3].equals(original.iloc[:, :3])
+
+
+def test_extra_days_follow_the_last_day_and_repeat_its_values(tmp_path):
+    real = tmp_path / "real.csv.gz"
+    real.write_bytes(gzip.compress((HEADER + ROWS).encode()))
+    mirror = longer(real, 1, tmp_path / "mirror", extra_days=2)
+    generated = pd.read_csv(mirror / SOURCE / FILE, dtype=str, keep_default_na=False)
+    assert list(generated.columns[3:]) == ["1/30/20", "1/31/20", "2/1/20", "2/2/20", "2/3/20"]
+    assert generated["2/3/20"].tolist() == generated["2/1/20"].tolist() == ["2", "5"]

@@ -42,3 +42,9 @@ def test_any_other_cell_makes_the_chunk_text_and_gets_its_column_named():
         (2, "deaths: an integer expected, found -0 (column 1/23/20)"),
         (3, "deaths: an integer expected, found 0x1F (column 1/22/20)"),
     ]
+
+
+def test_a_cell_holding_a_comma_stays_one_cell():
+    long, _, reasons = unpivot_and_validate(wide("1,5", "2", "3", "4"))
+    assert long["deaths"].tolist() == ["1,5 (column 1/22/20)", "2", "3", "4"]
+    assert list(reasons.items()) == [(2, "deaths: an integer expected, found 1,5 (column 1/22/20)")]

@@ -199,40 +199,52 @@ class Lander:
         ]
 
     def merge(self, load_id: int) -> tuple[int, int]:
-        """Supersede changed rows and insert new versions; returns (added, changed)."""
+        """Supersede changed rows and insert new versions; returns (added, changed).
+
+        One join of the stage with the current rows finds the new and the changed ones (a
+        file mostly the same as what is stored: a few); only those are then written."""
         key_match = sql.SQL(" and ").join(
             sql.SQL("r.{0} = s.{0}").format(sql.Identifier(k)) for k in self.contract.natural_key
         )
         values = self.contract.value_columns
-        if values:
-            differs = sql.SQL("({}) is distinct from ({})").format(
-                sql.SQL(", ").join(sql.SQL("r.{}").format(sql.Identifier(v)) for v in values),
-                sql.SQL(", ").join(sql.SQL("s.{}").format(sql.Identifier(v)) for v in values),
+        differs = sql.SQL("({}) is distinct from ({})").format(
+            sql.SQL(", ").join(sql.SQL("r.{}").format(sql.Identifier(v)) for v in values),
+            sql.SQL(", ").join(sql.SQL("s.{}").format(sql.Identifier(v)) for v in values),
+        )
+        if len(values) == 1:
+            differs = sql.SQL("r.{0} is distinct from s.{0}").format(sql.Identifier(values[0]))
+        elif not values:
+            differs = sql.SQL("false")
+        delta = sql.Identifier(_short_name(f"_delta_{self.table}"))
+        columns = sql.SQL(", ").join(self.columns)
+        self.conn.execute(
+            sql.SQL(
+                "create temporary table {delta} on commit drop as "
+                "select {stage_columns}, r.ctid is not null as replaces from {stage} s "
+                "left join {target} r on r._superseded_load_id is null and {key_match} "
+                "where r.ctid is null or {differs}"
+            ).format(
+                delta=delta,
+                stage_columns=sql.SQL(", ").join(sql.SQL("s.") + c for c in self.columns),
+                stage=self.stage,
+                target=self.target,
+                key_match=key_match,
+                differs=differs,
             )
-            if len(values) == 1:
-                differs = sql.SQL("r.{0} is distinct from s.{0}").format(sql.Identifier(values[0]))
-            changed = self.conn.execute(
-                sql.SQL(
-                    "update {target} r set _superseded_load_id = %(load_id)s from {stage} s "
-                    "where r._superseded_load_id is null and {key_match} and {differs}"
-                ).format(
-                    target=self.target, stage=self.stage, key_match=key_match, differs=differs
-                ),
-                {"load_id": load_id},
-            ).rowcount
-        else:
-            changed = 0
+        )
+        self.conn.execute(sql.SQL("analyze {}").format(delta))  # few rows: index lookups
+        changed = self.conn.execute(
+            sql.SQL(
+                "update {target} r set _superseded_load_id = %(load_id)s from {delta} s "
+                "where s.replaces and r._superseded_load_id is null and {key_match}"
+            ).format(target=self.target, delta=delta, key_match=key_match),
+            {"load_id": load_id},
+        ).rowcount
         inserted = self.conn.execute(
             sql.SQL(
                 "insert into {target} ({columns}, _load_id, _loaded_at) "
-                "select {columns}, %(load_id)s, now() from {stage} s where not exists ("
-                "select 1 from {target} r where r._superseded_load_id is null and {key_match})"
-            ).format(
-                target=self.target,
-                stage=self.stage,
-                columns=sql.SQL(", ").join(self.columns),
-                key_match=key_match,
-            ),
+                "select {columns}, %(load_id)s, now() from {delta}"
+            ).format(target=self.target, columns=columns, delta=delta),
             {"load_id": load_id},
         ).rowcount
         return inserted - changed, changed

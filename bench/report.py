@@ -105,6 +105,10 @@ def machine() -> dict:
     }
 
 
+def _paired(copies: list[float], loads: list[float]) -> str:
+    return ", ".join(f"{c / s:.2f}" for c, s in zip(copies, loads, strict=False))
+
+
 def _runs(values: list[float], unit: str = "s") -> str:
     return ", ".join(f"{v:.2f}" for v in values) + f" {unit}" if values else "-"
 
@@ -142,7 +146,8 @@ def render(f: Figures) -> str:
     out += ["", "Every run:", ""]
     for n in f.sizes:
         out.append(
-            f"- {n}x: loader {_runs(f.values(n, 'load'))}; `\\copy` {_runs(f.values(n, 'copy'))}; "
+            f"- {n}x: loader {_runs(f.values(n, 'load'))}; `\\copy` {_runs(f.values(n, 'copy'))} "
+            f"(ratio run by run: {_paired(f.values(n, 'copy'), f.values(n, 'load'))}); "
             f"peak RSS {_runs(f.values(n, 'load', 'peak_rss_mib'), 'MiB')}; unchanged "
             f"{_runs(f.values(n, 'load', 'unchanged_seconds'))}"
         )
@@ -189,7 +194,9 @@ def _dbt(f: Figures) -> list[str]:
     return [
         *out,
         f"{f.dbt['command']}. Full: {_runs(f.dbt['full'])}; incremental after appending one "
-        f"day: {_runs(f.dbt['incremental'])}. {f.dbt.get('note', '')}",
+        f"day: {_runs(f.dbt['incremental'])}.",
+        "",
+        f.dbt.get("note", ""),
     ]
 
 

@@ -33,8 +33,6 @@ META_COLUMNS = (
     ("_superseded_load_id", "bigint"),
 )
 
-LOADED_AT = pa.timestamp("us", tz="UTC")
-
 
 def ensure_schema(conn: psycopg.Connection, schema: str) -> None:
     """Create `schema` once, serialised, so concurrent first loads do not collide."""
@@ -65,7 +63,7 @@ class Lander:
         self.columns = [sql.Identifier(name) for name in contract.names]
         self.stage = sql.Identifier(_short_name(f"_stage_{table}"))
         self.current_key = _short_name(f"{table}__current_key")  # the index of current rows
-        self._direct: dict[str, pa.Scalar] | None = None  # the meta columns' values, if direct
+        self._direct = False  # between begin_direct and end_direct
         self._copy: BinaryCopy | None = None
         self.rows_copied = 0
 
@@ -116,22 +114,31 @@ class Lander:
         self.conn.execute("set local maintenance_work_mem = '512MB'")
         index = sql.Identifier(self.schema, self.current_key)
         self.conn.execute(sql.SQL("drop index if exists {}").format(index))
-        loaded_at = self.conn.execute("select now()").fetchone()[0]
-        self._direct = {
-            "_load_id": pa.scalar(load_id, pa.int64()),
-            "_loaded_at": pa.scalar(loaded_at, LOADED_AT),
-        }
+        # the same two values on every row: defaults for the load, so COPY need not carry them
+        self.conn.execute(
+            sql.SQL(
+                "alter table {} alter column _load_id set default {}, "
+                "alter column _loaded_at set default now()"
+            ).format(self.target, sql.Literal(load_id))
+        )
+        self._direct = True
         return True
 
     def end_direct(self) -> int:
         """Builds the current-key index again: raises UniqueViolation if the file repeats a
         key. Returns the rows added."""
-        self._direct = None
+        self._direct = False
+        self.conn.execute(
+            sql.SQL(
+                "alter table {} alter column _load_id drop default, "
+                "alter column _loaded_at drop default"
+            ).format(self.target)
+        )
         self._create_current_key()
         return self.rows_copied
 
     def open_stage(self) -> None:
-        self._direct, self.rows_copied = None, 0
+        self._direct, self.rows_copied = False, 0
         # a big file's stage and its sorts stay in memory rather than spill to disk
         self.conn.execute("set local temp_buffers = '512MB'")
         self.conn.execute("set local work_mem = '256MB'")
@@ -148,23 +155,21 @@ class Lander:
     def copying(self) -> AbstractContextManager[BinaryCopy]:
         """The COPY that `copy` writes to: into the stage, or into the table itself between
         `begin_direct` and `end_direct`."""
-        if self._direct is None:
+        if self._direct:
+            schema = arrow_schema(self.contract, {})
+            self._copy = BinaryCopy(self.conn, self.target, schema, freeze=True)
+        else:
             extra = {"_line": pa.int64()}
             self._copy = BinaryCopy(self.conn, self.stage, arrow_schema(self.contract, extra))
-        else:
-            extra = {name: value.type for name, value in self._direct.items()}
-            schema = arrow_schema(self.contract, extra)
-            self._copy = BinaryCopy(self.conn, self.target, schema, freeze=True)
         return self._copy
 
     def copy(self, rows: pd.DataFrame) -> None:
         """COPY a typed frame (index = line numbers), inside `with lander.copying()`."""
         if rows.empty:
             return
-        if self._direct is None:
+        extra = {}
+        if not self._direct:
             extra = {"_line": pa.array(rows.index.to_numpy(), type=pa.int64())}
-        else:
-            extra = {name: pa.repeat(value, len(rows)) for name, value in self._direct.items()}
         self._copy.write(arrow_table(rows, self.contract, extra))
         self.rows_copied += len(rows)
 
@@ -174,6 +179,13 @@ class Lander:
         Returns (line, "", reason) per removed row: the raw text is the caller's to fill in.
         """
         key = sql.SQL(", ").join(map(sql.Identifier, self.contract.natural_key))
+        if len(self.contract.natural_key) > 1:  # how many distinct keys: the merge's join plan
+            statistics = sql.Identifier("pg_temp", _short_name(f"_stage_{self.table}_keys"))
+            self.conn.execute(
+                sql.SQL("create statistics {} (ndistinct) on {} from {}").format(
+                    statistics, key, self.stage
+                )
+            )
         self.conn.execute(sql.SQL("analyze {}").format(self.stage))
         any_duplicate = sql.SQL(
             "select exists (select from {} group by {} having count(*) > 1)"

@@ -7,15 +7,17 @@ needs no map tiles or outlines from the network, so the HTML renders offline.
 from __future__ import annotations
 
 import math
+from itertools import cycle
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from publish.charts import LAYOUT, add_selector, default_view
 
-CATEGORIES = ["schools", "nonessential_business", "stay_at_home", "gatherings", "dining", "other"]
-CATEGORY_COLOURS = ["#1f77b4", "#ff7f0e", "#d62728", "#9467bd", "#8c564b", "#7f7f7f"]
+# The restriction categories counted in restrictions_in_force come first, top to bottom.
+MAIN_CATEGORIES = ["schools", "nonessential_business", "stay_at_home", "gatherings", "dining"]
 MS_PER_DAY = 86_400_000
 DELAWARE_LATITUDE = 39.0
 
@@ -24,7 +26,8 @@ def restrictions_figure(restrictions: pd.DataFrame, revenue: pd.DataFrame) -> go
     """Each restriction period as a bar per category, revenue change overlaid, per state."""
     figure = go.Figure()
     views, keys = [], []
-    colours = dict(zip(CATEGORIES, CATEGORY_COLOURS, strict=True))
+    order = category_order(restrictions["category"])
+    colours = dict(zip(order, cycle(qualitative.Plotly + qualitative.D3), strict=False))
     dates = [restrictions["imposed_date"].max(), revenue["activity_date"].max()]
     last_day = pd.Timestamp(max(d for d in dates if pd.notna(d)))
     states = pd.concat([restrictions[["state_fips", "state_name"]], revenue[["state_fips"]]])
@@ -42,7 +45,7 @@ def restrictions_figure(restrictions: pd.DataFrame, revenue: pd.DataFrame) -> go
                 x=((end - imposed).dt.days.clip(lower=1) * MS_PER_DAY).tolist(),
                 orientation="h",
                 name="restriction in force",
-                marker_color=[colours.get(c, "#7f7f7f") for c in periods["category"]],
+                marker_color=[colours[category] for category in periods["category"]],
                 customdata=list(
                     zip(
                         imposed.dt.strftime("%Y-%m-%d"),
@@ -70,13 +73,20 @@ def restrictions_figure(restrictions: pd.DataFrame, revenue: pd.DataFrame) -> go
     figure.update_layout(
         title="Restrictions in force, with small-business revenue change overlaid",
         xaxis={"type": "date"},
-        yaxis={"categoryorder": "array", "categoryarray": CATEGORIES[::-1], "title": None},
+        yaxis={"categoryorder": "array", "categoryarray": order[::-1], "title": None},
         yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%", "title": "revenue"},
         barmode="overlay",
         legend={"orientation": "h", "y": -0.15},
         **LAYOUT,
     )
     return figure
+
+
+def category_order(categories: pd.Series) -> list[str]:
+    """The main categories, then any other the data has, alphabetically."""
+    present = set(categories.dropna())
+    main = [category for category in MAIN_CATEGORIES if category in present]
+    return main + sorted(present - set(main))
 
 
 def delaware_map_figure(zips: pd.DataFrame, counties: pd.DataFrame) -> go.Figure:

@@ -8,6 +8,7 @@ without it those two tests skip, except under CI where they fail.
 
 import re
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,11 @@ def test_docker_compose_refuses_to_start_without_a_password(docker_compose):
     result = run_config(docker_compose, ENV_EXAMPLE)
     assert result.returncode != 0
     assert "POSTGRES_PASSWORD" in result.stderr
+
+
+def test_the_image_holds_every_package_the_project_installs():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packages = [p.rstrip("*") for p in project["tool"]["setuptools"]["packages"]["find"]["include"]]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    for package in packages:
+        assert f"COPY {package} {package}" in dockerfile, f"the image lacks {package}/"

@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.warehouse/dagster_home
+# pytest's temporary folders (test databases among them) per checkout: pytest deletes all but
+# the newest few under its root, which would pull them from under another checkout's run.
+export PYTEST_DEBUG_TEMPROOT ?= /tmp/covid-warehouse-tests-$(shell printf %s "$(CURDIR)" | cksum | cut -d' ' -f1)
 
 .PHONY: run test lint system-deps ui docs bench stop clean
 
@@ -17,6 +20,7 @@ run: $(INSTALLED)
 	@$(BIN)/python -m orchestration.run
 
 test: $(INSTALLED) system-deps lint
+	@mkdir -p $(PYTEST_DEBUG_TEMPROOT)
 	@$(BIN)/python -m pytest
 
 # Debian packages some tests use, installed when missing (quick when present): docker-compose

@@ -4,16 +4,17 @@ import dagster as dg
 
 from orchestration.defs.access import bi_reader_asset
 from orchestration.defs.dbt import dbt_models
+from orchestration.defs.forecast import case_forecast
 from orchestration.defs.freshness import freshness_checks
 from orchestration.defs.raw import raw_assets
 from orchestration.defs.resources import resources
 from orchestration.defs.schedules import jobs, schedules
 from orchestration.defs.sensors import sensors
 
-mart_keys = [key for key in dbt_models.keys if key.path[0] == "marts"]
+mart_keys = [key for key in [*dbt_models.keys, *case_forecast.keys] if key.path[0] == "marts"]
 
 defs = dg.Definitions(
-    assets=[*raw_assets, dbt_models, bi_reader_asset(mart_keys)],
+    assets=[*raw_assets, dbt_models, case_forecast, bi_reader_asset(mart_keys)],
     asset_checks=freshness_checks(),
     jobs=jobs,
     schedules=schedules,

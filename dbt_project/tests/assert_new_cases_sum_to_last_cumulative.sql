@@ -27,5 +27,5 @@ inner join daily
     on totals.geo_level = daily.geo_level
     and totals.geo_id = daily.geo_id
     and totals.last_date = daily.report_date
-where totals.new_cases_total <> daily.cases_cumulative
-    or totals.new_deaths_total <> daily.deaths_cumulative
+where totals.new_cases_total is distinct from daily.cases_cumulative
+    or totals.new_deaths_total is distinct from daily.deaths_cumulative

@@ -12,11 +12,12 @@ from orchestration.defs.table_metadata import relation_preview
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
-    """Keys read as `<schema>/<name>`; a source's key is its raw table, i.e. its loader asset."""
+    """Keys read as `<schema>/<name>`; a source's key is its table, i.e. the Python asset that
+    writes it (a loader asset for `raw`, the forecast for `marts`)."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            return dg.AssetKey(["raw", dbt_resource_props["identifier"]])
+            return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["identifier"]])
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:

@@ -7,6 +7,9 @@
   finds the files unchanged).
 - `daily_freshness`: the freshness checks on their own, daily at 09:00 New York time, so a
   source that stopped loading turns red even when no load runs.
+- `weekly_full_rebuild`: the whole graph with the incremental dbt models rebuilt from scratch,
+  Sundays at 04:00 New York time, so a publisher's revision older than the incremental
+  lookback window is in the marts within a week.
 """
 
 from __future__ import annotations
@@ -78,5 +81,18 @@ daily_freshness = dg.ScheduleDefinition(
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 
+# The op that runs dbt (orchestration/defs/dbt.py) and its DbtBuildConfig.
+FULL_REFRESH_RUN_CONFIG = {"ops": {"dbt_models": {"config": {"full_refresh": True}}}}
+
+weekly_full_rebuild = dg.ScheduleDefinition(
+    name="weekly_full_rebuild",
+    job=refresh_all,
+    cron_schedule="0 4 * * 0",
+    execution_timezone="America/New_York",
+    run_config=FULL_REFRESH_RUN_CONFIG,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Sundays 04:00: everything, with the incremental dbt models rebuilt in full.",
+)
+
 jobs = [refresh_all, cps_refresh, check_freshness]
-schedules = [daily_refresh, cps_school_day_refresh, daily_freshness]
+schedules = [daily_refresh, cps_school_day_refresh, daily_freshness, weekly_full_rebuild]

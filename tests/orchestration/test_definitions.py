@@ -20,15 +20,18 @@ def test_definitions_load_with_one_asset_per_loader_table():
         assert dg.AssetKey(["raw", spec.table]) in keys
 
 
-def test_every_dbt_source_has_an_upstream_loader_asset():
+def test_every_dbt_source_is_a_python_asset():
+    """A source is a table a Python asset writes: a loader's in `raw`, the forecast's in
+    `marts`; its asset key is `<schema>/<table>`."""
     manifest = json.loads(dbt_project.manifest_path.read_text())
     graph = asset_graph()
     materializable = {key for key in graph.get_all_asset_keys() if graph.get(key).is_materializable}
     sources = manifest["sources"].values()
     assert sources, "the dbt project declares no sources"
     for source in sources:
-        key = dg.AssetKey(["raw", source["identifier"]])
-        assert key in materializable, f"dbt source {source['unique_id']} has no loader asset {key}"
+        key = dg.AssetKey([source["schema"], source["identifier"]])
+        assert key in materializable, f"dbt source {source['unique_id']} has no asset {key}"
+        assert source["schema"] in ("raw", "marts")
 
 
 def test_every_model_reads_from_a_loader_or_another_model():

@@ -8,6 +8,7 @@ import pytest
 
 from loaders.registry import TABLES
 from orchestration.definitions import defs
+from orchestration.defs.dbt import dbt_build_args
 from orchestration.defs.freshness import FRESHNESS_CHECK
 from orchestration.defs.schedules import is_school_day
 
@@ -80,3 +81,17 @@ def test_freshness_job_runs_the_freshness_checks_and_nothing_else():
     expected = {dg.AssetCheckKey(dg.AssetKey(["raw", s.table]), FRESHNESS_CHECK) for s in TABLES}
     assert selected_checks == expected
     assert not job.asset_layer.selected_asset_keys
+
+
+def test_the_weekly_rebuild_runs_everything_with_a_full_refresh_of_dbt(monkeypatch):
+    schedule = defs.resolve_schedule_def("weekly_full_rebuild")
+    assert schedule.job_name == "refresh_all"
+    context = dg.build_schedule_context(
+        scheduled_execution_time=datetime(2021, 1, 17, 4, tzinfo=ZoneInfo("America/New_York"))
+    )
+    [request] = list(schedule.evaluate_tick(context).run_requests)
+    monkeypatch.setenv("WAREHOUSE_DSN", "postgresql://localhost/unused")
+    resolved = dg.validate_run_config(defs.resolve_job_def("refresh_all"), request.run_config)
+    full_refresh = resolved["ops"]["dbt_models"]["config"]["full_refresh"]
+    assert full_refresh is True
+    assert dbt_build_args(full_refresh) == ["build", "--full-refresh"]

@@ -1,31 +1,44 @@
 with
 
-classified_events as (
+periods as (select * from {{ ref('int_restrictions__periods') }}),
 
-    select * from {{ ref('int_policy_events__categorized') }}
+calendar as (select * from {{ ref('int_restrictions__calendar') }}),
 
-),
+states as (select * from {{ ref('states') }}),
 
-states as (
+as_of as (
 
-    select * from {{ ref('states') }}
+    select max(calendar_date) as as_of_date from calendar
 
 ),
 
 final as (
 
     select
-        classified_events.state_fips,
-        coalesce(states.state_name, classified_events.state_name) as state_name,
-        classified_events.event_date,
-        classified_events.category,
-        classified_events.event_type,
-        classified_events.policy_description as description,
-        classified_events.is_local_order,
-        'Opportunity Insights Economic Tracker: Policy Milestones - State' as source
-    from classified_events
+        {{ dbt.hash(dbt.concat([
+            'periods.source', "'|'", 'periods.state_fips', "'|'", 'periods.category', "'|'",
+            dbt.cast('periods.imposed_date', dbt.type_string()), "'|'", 'periods.imposed_description'
+        ])) }} as restriction_period_id,
+        periods.state_fips,
+        states.state_name,
+        periods.category,
+        periods.imposed_date,
+        periods.lifted_date,
+        -- the lifted day is not in force; an open period is in force through the as-of day
+        case
+            when periods.lifted_date is not null
+                then {{ dbt.datediff('periods.imposed_date', 'periods.lifted_date', 'day') }}
+            else {{ dbt.datediff('periods.imposed_date', 'as_of.as_of_date', 'day') }} + 1
+        end as days_in_force,
+        periods.lifted_date is not null as is_lifted,
+        as_of.as_of_date,
+        periods.imposed_description,
+        periods.lifted_description,
+        periods.source
+    from periods
+    cross join as_of
     left join states
-        on classified_events.state_fips = states.state_fips
+        on periods.state_fips = states.state_fips
 
 )
 

@@ -1,34 +1,39 @@
+{#
+    Pearson r between the number of restriction categories in force on a day and Womply
+    small-business revenue change `lag_days` later (0-28), per state and for the nation (every
+    state's pairs pooled). The strongest lag of a geography is the one with the largest |r|
+    (the shortest such lag on a tie).
+#}
+
 with
 
-restrictions as (
+restrictions as (select * from {{ ref('int_restrictions__daily') }}),
 
-    select * from {{ ref('int_restrictions__daily') }}
+revenue as (select * from {{ ref('stg_oi_economic_tracker__womply_revenue_state_daily') }}),
 
-),
+states as (select * from {{ ref('states') }}),
 
-revenue as (
+lags as (
 
-    select * from {{ ref('stg_oi_economic_tracker__womply_revenue_state_daily') }}
-
-),
-
-states as (
-
-    select * from {{ ref('states') }}
+    select generated_number - 1 as lag_days
+    from ({{ dbt.generate_series(29) }}) as numbers
 
 ),
 
-paired_days as (
+pairs as (
 
     select
-        revenue.state_fips,
-        revenue.report_date,
-        revenue.revenue_change_all,
-        restrictions.restrictions_in_force
-    from revenue
-    inner join restrictions
-        on revenue.state_fips = restrictions.state_fips
-        and revenue.report_date = restrictions.calendar_date
+        restrictions.state_fips,
+        lags.lag_days,
+        restrictions.restrictions_in_force,
+        revenue.revenue_change_all
+    from restrictions
+    cross join lags
+    inner join revenue
+        on restrictions.state_fips = revenue.state_fips
+        -- cast: a date = date join can hash (date = timestamp cannot)
+        and revenue.report_date
+            = cast({{ dbt.dateadd('day', 'lags.lag_days', 'restrictions.calendar_date') }} as date)
     where revenue.revenue_change_all is not null
 
 ),
@@ -36,34 +41,57 @@ paired_days as (
 correlated as (
 
     select
-        state_fips,
+        'state' as geo_level,
+        pairs.state_fips as geo_id,
+        states.state_name as geo_name,
+        pairs.lag_days,
+        corr(pairs.restrictions_in_force, pairs.revenue_change_all) as pearson_r,
+        count(*) as n_days
+    from pairs
+    left join states
+        on pairs.state_fips = states.state_fips
+    group by pairs.state_fips, states.state_name, pairs.lag_days
+
+    union all
+
+    select
+        'nation' as geo_level,
+        'US' as geo_id,
+        'United States' as geo_name,
+        lag_days,
         corr(restrictions_in_force, revenue_change_all) as pearson_r,
-        count(*) as n_days,
-        min(report_date) as first_date,
-        max(report_date) as last_date,
-        min(restrictions_in_force) as min_restrictions_in_force,
-        max(restrictions_in_force) as max_restrictions_in_force,
-        avg(revenue_change_all) as mean_revenue_change
-    from paired_days
-    group by state_fips
+        count(*) as n_days
+    from pairs
+    group by lag_days
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by geo_level, geo_id
+            order by abs(pearson_r) desc nulls last, lag_days
+        ) as strength_rank
+    from correlated
 
 ),
 
 final as (
 
     select
-        correlated.state_fips,
-        states.state_name,
-        correlated.pearson_r,
-        correlated.n_days,
-        correlated.first_date,
-        correlated.last_date,
-        correlated.min_restrictions_in_force,
-        correlated.max_restrictions_in_force,
-        correlated.mean_revenue_change
-    from correlated
-    left join states
-        on correlated.state_fips = states.state_fips
+        geo_level,
+        geo_id,
+        geo_name,
+        lag_days,
+        pearson_r,
+        n_days,
+        coalesce(strength_rank = 1 and pearson_r is not null, false) as is_strongest_lag,
+        max(case when strength_rank = 1 and pearson_r is not null then lag_days end) over (
+            partition by geo_level, geo_id
+        ) as strongest_lag_days
+    from ranked
 
 )
 

@@ -1,0 +1,1 @@
+"""Analyses written back to the warehouse by Python: forecasts that SQL cannot express."""

@@ -10,6 +10,7 @@ WORKDIR /opt/warehouse
 COPY pyproject.toml README.md ./
 COPY loaders loaders
 COPY orchestration orchestration
+COPY analysis analysis
 COPY publish publish
 COPY dbt_project dbt_project
 COPY seeds seeds

@@ -11,6 +11,7 @@ import requests
 
 from loaders.database import connection_env
 from orchestration.docs import DBT_PROJECT, generate_command, serve_command
+from publish.report_data import REPORT_MARTS
 
 pytestmark = pytest.mark.integration
 DOCUMENTED_SCHEMAS = ("staging", "marts")
@@ -63,10 +64,20 @@ def test_exposures_link_the_report_and_bi_dashboards_to_the_marts(docs):
     exposures = {e["name"]: e for e in manifest["exposures"].values()}
     assert "html_report" in exposures
     assert any(e["url"] and "127.0.0.1" in e["url"] for e in exposures.values())
+    marts = {
+        unique_id
+        for unique_id, node in {**manifest["nodes"], **manifest["sources"]}.items()
+        if node["resource_type"] in ("model", "source") and node["schema"] == "marts"
+    }
+    read = set()
     for exposure in exposures.values():
         assert exposure["description"].strip() and exposure["owner"]["name"]
-        parents = exposure["depends_on"]["nodes"]
-        assert parents and all(".fct_" in p or ".dim_" in p for p in parents), exposure["name"]
+        parents = set(exposure["depends_on"]["nodes"])
+        assert parents and parents <= marts, exposure["name"]
+        read |= parents
+    assert read == marts, "a mart no report or dashboard reads"
+    report = {p.split(".")[-1] for p in exposures["html_report"]["depends_on"]["nodes"]}
+    assert report == set(REPORT_MARTS)
 
 
 def free_port() -> int:

@@ -10,6 +10,8 @@ WORKDIR /opt/warehouse
 COPY pyproject.toml README.md ./
 COPY loaders loaders
 COPY orchestration orchestration
+COPY analysis analysis
+COPY publish publish
 COPY dbt_project dbt_project
 COPY seeds seeds
 # Editable: the code finds dbt_project/ and seeds/ beside its own sources.

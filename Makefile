@@ -8,7 +8,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.warehouse/dagster_home
 # the newest few under its root, which would pull them from under another checkout's run.
 export PYTEST_DEBUG_TEMPROOT ?= /tmp/covid-warehouse-tests-$(shell printf %s "$(CURDIR)" | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint ui docs bench stop clean
+.PHONY: run test lint system-deps ui docs bench stop clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,9 +19,29 @@ $(INSTALLED): pyproject.toml
 run: $(INSTALLED)
 	@$(BIN)/python -m orchestration.run
 
-test: $(INSTALLED) lint
+test: $(INSTALLED) system-deps lint
 	@mkdir -p $(PYTEST_DEBUG_TEMPROOT)
 	@$(BIN)/python -m pytest
+
+# Debian packages some tests use, installed when missing (quick when present): docker-compose
+# validates docker-compose.yml without an engine; Chromium and its driver render the report.
+# Pairs of <command>:<package>.
+SYSTEM_DEPS := docker-compose:docker-compose chromium:chromium chromedriver:chromium-driver
+
+system-deps:
+	@missing=""; \
+	for pair in $(SYSTEM_DEPS); do \
+		command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	install="apt-get install -y --no-install-recommends$$missing"; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing system packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$install -qq >/dev/null; \
+	else \
+		echo "Missing system packages:$$missing (their tests skip, or fail under CI=1)."; \
+		echo "Install them as root: sudo apt-get update && sudo $$install"; \
+	fi
 
 lint: $(INSTALLED)
 	@$(BIN)/ruff check .

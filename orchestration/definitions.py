@@ -1,4 +1,5 @@
-"""The code location: loader and dbt assets, the BI role, checks, jobs, schedules, sensors."""
+"""The code location: loader and dbt assets, the forecast, the BI role, the report and exports,
+checks, jobs, schedules, sensors."""
 
 import dagster as dg
 
@@ -6,6 +7,7 @@ from orchestration.defs.access import bi_reader_asset
 from orchestration.defs.dbt import dbt_models
 from orchestration.defs.forecast import case_forecast
 from orchestration.defs.freshness import freshness_checks
+from orchestration.defs.publishing import publishing_assets
 from orchestration.defs.raw import raw_assets
 from orchestration.defs.resources import resources
 from orchestration.defs.schedules import jobs, schedules
@@ -14,7 +16,13 @@ from orchestration.defs.sensors import sensors
 mart_keys = [key for key in [*dbt_models.keys, *case_forecast.keys] if key.path[0] == "marts"]
 
 defs = dg.Definitions(
-    assets=[*raw_assets, dbt_models, case_forecast, bi_reader_asset(mart_keys)],
+    assets=[
+        *raw_assets,
+        dbt_models,
+        case_forecast,
+        bi_reader_asset(mart_keys),
+        *publishing_assets(mart_keys),
+    ],
     asset_checks=freshness_checks(),
     jobs=jobs,
     schedules=schedules,

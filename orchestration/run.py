@@ -24,6 +24,8 @@ def main() -> int:
     from orchestration.defs.sensors import send_run_alerts
     from orchestration.progress import progress_logger
     from orchestration.summary import render, summarize
+    from publish.dashboard import FILE_NAME, reports_folder
+    from publish.exports import exports_folder
 
     print("Materializing every asset through Dagster...", flush=True)
     job = defs.resolve_job_def("refresh_all").with_logger_defs({"progress": progress_logger})
@@ -41,7 +43,9 @@ def main() -> int:
         f"in {time.monotonic() - started:.0f}s."
     )
     print("Next: `make ui` opens the Dagster UI on http://127.0.0.1:3000 (this run is there);")
-    print("      `make docs` serves the dbt docs on http://127.0.0.1:8080.")
+    print("      `make docs` serves the dbt docs on http://127.0.0.1:8080;")
+    print(f"      open {reports_folder() / FILE_NAME} in a browser (the report, works offline);")
+    print(f"      {exports_folder()}/ holds every mart as CSV and Parquet (latest/: last rows).")
     failed_checks = sum(r.checks_failed for r in rows)
     return 0 if result.success and failed_checks == 0 else 1
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -77,3 +78,14 @@ def shared_data():
     if not SHARED_DATA.is_dir():
         pytest.skip(f"no real data mirror at {SHARED_DATA}")
     return SHARED_DATA
+
+
+def require_binary(command: str, package: str) -> str:
+    """The path of a system binary `make system-deps` installs; skips without it, fails in CI."""
+    path = shutil.which(command)
+    if path is None:
+        message = f"{command} is not installed (Debian package {package}: run `make system-deps`)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

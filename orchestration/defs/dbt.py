@@ -1,6 +1,6 @@
 """dbt models, seeds and tests as Dagster assets and asset checks."""
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
@@ -8,6 +8,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.defs.project import dbt_project
 from orchestration.defs.resources import Warehouse
+from orchestration.defs.table_metadata import relation_preview
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -47,4 +48,16 @@ def dbt_models(
     config: DbtBuildConfig,
 ):
     invocation = dbt.cli(dbt_build_args(config.full_refresh), context=context)
-    yield from invocation.stream().fetch_row_counts().fetch_column_metadata()
+    events = invocation.stream().fetch_row_counts().fetch_column_metadata()
+    yield from with_previews(events, invocation.manifest, warehouse.dsn)
+
+
+def with_previews(events: Iterator, manifest: Mapping[str, Any], dsn: str) -> Iterator:
+    """Adds the first rows of each model and seed built (markdown `preview`) to its event."""
+    for event in events:
+        if isinstance(event, dg.Output | dg.AssetMaterialization) and "unique_id" in event.metadata:
+            node = manifest["nodes"].get(event.metadata["unique_id"].value, {})
+            if node.get("relation_name"):
+                preview = dg.MetadataValue.md(relation_preview(dsn, node["relation_name"]))
+                event = event.with_metadata({**event.metadata, "preview": preview})
+        yield event

@@ -1,4 +1,4 @@
-"""What a raw table looks like, for the Dagster UI: its declared columns and a few rows."""
+"""What a table looks like, for the Dagster UI: its declared columns and a few rows."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from loaders.base import TableSpec
 
 PREVIEW_ROWS = 5
 PREVIEW_CELL_CHARS = 40
+# A preview of a view runs the view's query; give up on one that takes longer than this.
+PREVIEW_TIMEOUT_MS = 5_000
 
 # Columns every versioned raw table has beside the contract's (see loaders/land.py).
 LEDGER_COLUMNS = [
@@ -57,6 +59,19 @@ def preview(dsn: str, spec: TableSpec, limit: int = PREVIEW_ROWS) -> str:
         exists = conn.execute("select to_regclass(%s)", [f"raw.{spec.table}"]).fetchone()[0]
         rows = conn.execute(query).fetchall() if exists else []
     return markdown_table(names, rows)
+
+
+def relation_preview(dsn: str, relation: str, limit: int = PREVIEW_ROWS) -> str:
+    """The first `limit` rows of a dbt relation (its quoted `relation_name`), as markdown."""
+    query = sql.SQL("select * from {} limit {}").format(sql.SQL(relation), sql.Literal(limit))
+    try:
+        with psycopg.connect(dsn) as conn:
+            conn.execute(sql.SQL("set statement_timeout = {}").format(PREVIEW_TIMEOUT_MS))
+            cursor = conn.execute(query)
+            names = [column.name for column in cursor.description]
+            return markdown_table(names, cursor.fetchall())
+    except psycopg.Error as err:
+        return f"No preview of {relation}: {type(err).__name__}: {str(err).strip()}"
 
 
 def markdown_table(names: list[str], rows: list[tuple]) -> str:

@@ -22,18 +22,19 @@ lags as (
 
 pairs as (
 
+    -- each revenue day, paired with the restriction count lag_days before it
     select
-        restrictions.state_fips,
+        revenue.state_fips,
         lags.lag_days,
         restrictions.restrictions_in_force,
         revenue.revenue_change_all
-    from restrictions
+    from revenue
     cross join lags
-    inner join revenue
-        on restrictions.state_fips = revenue.state_fips
+    inner join restrictions
+        on revenue.state_fips = restrictions.state_fips
         -- cast: a date = date join can hash (date = timestamp cannot)
-        and revenue.report_date
-            = cast({{ dbt.dateadd('day', 'lags.lag_days', 'restrictions.calendar_date') }} as date)
+        and restrictions.calendar_date
+            = cast({{ dbt.dateadd('day', '-lags.lag_days', 'revenue.report_date') }} as date)
     where revenue.revenue_change_all is not null
 
 ),

@@ -1,0 +1,124 @@
+"""The static HTML report: every chart in one file that opens offline in any browser.
+
+plotly.js is embedded once in the page (no CDN) and no chart needs map tiles or outlines from
+the network. Written to `reports/dashboard.html` at the project's root (or WAREHOUSE_REPORTS
+folder), replaced atomically. `python -m publish.dashboard` builds it from the warehouse.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from publish.atomic import replacing
+from publish.charts import cases_figure, correlation_figure, forecast_figure
+from publish.charts_geo import delaware_map_figure, restrictions_figure
+from publish.report_data import ReportData, read_report_data
+
+REPORTS_VARIABLE = "WAREHOUSE_REPORTS"
+FILE_NAME = "dashboard.html"
+PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+@dataclass(frozen=True)
+class Section:
+    chart_id: str
+    heading: str
+    text: str
+    figure: go.Figure
+
+
+def reports_folder() -> Path:
+    default = Path(__file__).resolve().parents[1] / "reports"
+    return Path(os.environ.get(REPORTS_VARIABLE) or default)
+
+
+def sections(data: ReportData) -> list[Section]:
+    return [
+        Section(
+            "cases",
+            "Daily new cases",
+            "New cases per day (bars) and their 7-day average (line), from fct_cases_daily. "
+            "Pick a state, or the United States, in the menu.",
+            cases_figure(data.cases),
+        ),
+        Section(
+            "restrictions",
+            "Restrictions and small-business revenue",
+            "Each bar is a period a restriction category was in force (fct_restrictions_timeline);"
+            " the line is Womply small-business revenue change against January 2020 "
+            "(fct_business_activity_daily).",
+            restrictions_figure(data.restrictions, data.revenue),
+        ),
+        Section(
+            "correlation",
+            "Revenue and restrictions, by lag",
+            "Pearson correlation between the restrictions in force and revenue change some days "
+            "later (fct_revenue_restrictions_correlation); the star marks the strongest lag. "
+            "The dashed line is the nation.",
+            correlation_figure(data.correlation),
+        ),
+        Section(
+            "forecast",
+            "Forecast against actuals",
+            "Each method's backtest predictions of daily new cases against the cases reported "
+            "(fct_forecast_backtest), and the forecast ahead (fct_case_forecast).",
+            forecast_figure(data.backtest, data.forecast),
+        ),
+        Section(
+            "delaware",
+            "Delaware",
+            "ZIP codes at their centroids, coloured by cases per 10,000 people "
+            "(dim_delaware_zip_cases), and each county's latest cumulative counts "
+            "(fct_cases_daily county rows).",
+            delaware_map_figure(data.zips, data.counties),
+        ),
+    ]
+
+
+def render(parts: list[Section], built_at: datetime) -> str:
+    body = []
+    for part in parts:
+        chart = part.figure.to_html(
+            full_html=False, include_plotlyjs=False, div_id=part.chart_id, config=PLOT_CONFIG
+        )
+        body.append(
+            f"<section><h2>{html.escape(part.heading)}</h2><p>{html.escape(part.text)}</p>"
+            f"{chart}</section>"
+        )
+    stamp = built_at.strftime("%Y-%m-%d %H:%M UTC")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>COVID warehouse report</title>
+<style>body{{font-family:sans-serif;max-width:1200px;margin:0 auto;padding:1em}}
+section{{margin-bottom:2em}}p{{color:#444}}</style>
+<script type="text/javascript">{get_plotlyjs()}</script>
+</head><body>
+<h1>COVID warehouse report</h1>
+<p>Built {stamp} from the tables in schema <code>marts</code>.</p>
+{"".join(body)}
+</body></html>
+"""
+
+
+def write_dashboard(dsn: str, folder: Path | None = None) -> tuple[Path, list[Section]]:
+    """Read the marts, draw every chart, replace the HTML file; returns it and the sections."""
+    target = (folder or reports_folder()) / FILE_NAME
+    parts = sections(read_report_data(dsn))
+    page = render(parts, datetime.now(UTC))
+    with replacing(target) as (temporary,):
+        temporary.write_text(page, encoding="utf-8")
+    return target, parts
+
+
+if __name__ == "__main__":
+    from loaders.database import warehouse_dsn
+
+    path, _ = write_dashboard(warehouse_dsn())
+    print(f"Report written to {path}")

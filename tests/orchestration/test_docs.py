@@ -1,0 +1,112 @@
+"""`make docs`: the generated catalog documents every column, and the site is served locally."""
+
+import json
+import os
+import socket
+import subprocess
+import time
+
+import pytest
+import requests
+
+from loaders.database import connection_env
+from orchestration.docs import DBT_PROJECT, generate_command, serve_command
+from publish.report_data import REPORT_MARTS
+
+pytestmark = pytest.mark.integration
+DOCUMENTED_SCHEMAS = ("staging", "marts")
+
+
+@pytest.fixture(scope="module")
+def docs(built_warehouse, tmp_path_factory):
+    """`dbt docs generate` against the session's built warehouse, into a private target path."""
+    dsn, _ = built_warehouse
+    target = tmp_path_factory.mktemp("dbt_docs")
+    env = {**os.environ, **connection_env(dsn)}
+    generated = subprocess.run(
+        generate_command(target), cwd=DBT_PROJECT, env=env, capture_output=True, text=True
+    )
+    assert generated.returncode == 0, generated.stdout[-3000:]
+    return target, env
+
+
+def load(path):
+    return json.loads(path.read_text())
+
+
+def test_every_column_in_staging_and_marts_is_documented(docs):
+    target, _ = docs
+    catalog, manifest = load(target / "catalog.json"), load(target / "manifest.json")
+    tables = {
+        unique_id: node
+        for unique_id, node in catalog["nodes"].items()
+        if node["metadata"]["schema"] in DOCUMENTED_SCHEMAS
+    }
+    assert any(uid.startswith("model.") and ".fct_cases_daily" in uid for uid in tables)
+    undocumented = []
+    for unique_id, node in tables.items():
+        declared = manifest["nodes"][unique_id]
+        if not declared["description"].strip():
+            undocumented.append(unique_id)
+        described = {
+            name.lower(): column["description"].strip()
+            for name, column in declared["columns"].items()
+        }
+        undocumented += [
+            f"{unique_id}.{column}" for column in node["columns"] if not described.get(column)
+        ]
+    assert undocumented == []
+
+
+def test_exposures_link_the_report_and_bi_dashboards_to_the_marts(docs):
+    target, _ = docs
+    manifest = load(target / "manifest.json")
+    exposures = {e["name"]: e for e in manifest["exposures"].values()}
+    assert "html_report" in exposures
+    assert any(e["url"] and "127.0.0.1" in e["url"] for e in exposures.values())
+    marts = {
+        unique_id
+        for unique_id, node in {**manifest["nodes"], **manifest["sources"]}.items()
+        if node["resource_type"] in ("model", "source") and node["schema"] == "marts"
+    }
+    read = set()
+    for exposure in exposures.values():
+        assert exposure["description"].strip() and exposure["owner"]["name"]
+        parents = set(exposure["depends_on"]["nodes"])
+        assert parents and parents <= marts, exposure["name"]
+        read |= parents
+    assert read == marts, "a mart no report or dashboard reads"
+    report = {p.split(".")[-1] for p in exposures["html_report"]["depends_on"]["nodes"]}
+    assert report == set(REPORT_MARTS)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_docs_site_is_served_on_localhost(docs):
+    target, env = docs
+    port = free_port()
+    server = subprocess.Popen(
+        serve_command("127.0.0.1", port, target),
+        cwd=DBT_PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline, response = time.monotonic() + 60, None
+        while time.monotonic() < deadline and response is None:
+            try:
+                response = requests.get(f"http://127.0.0.1:{port}/", timeout=5)
+            except requests.ConnectionError:
+                time.sleep(0.5)
+        assert response is not None, "dbt docs serve did not answer within 60 s"
+        assert response.status_code == 200 and "<html" in response.text.lower()
+        manifest = requests.get(f"http://127.0.0.1:{port}/manifest.json", timeout=5)
+        assert manifest.status_code == 200 and "fct_cases_daily" in manifest.text
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -1,0 +1,162 @@
+"""The HTML report: charts drawn from the marts, written atomically, rendered in Chromium."""
+
+from pathlib import Path
+
+import psycopg
+import pytest
+from plotly.offline import get_plotlyjs
+
+import publish.dashboard as dashboard
+from publish.dashboard import FILE_NAME, write_dashboard
+from tests.conftest import ROOT
+from tests.publish.browser import render_in_chromium
+from tests.publish.fixture_marts import (
+    DAYS,
+    DELAWARE_COUNTIES,
+    create_fixture_marts,
+    day,
+    state_new_cases,
+)
+
+SCREENSHOTS = ROOT / "reports" / "screenshots"
+CHART_IDS = ["cases", "restrictions", "correlation", "forecast", "delaware"]
+
+
+@pytest.fixture
+def marts(dsn):
+    create_fixture_marts(dsn)
+    return dsn
+
+
+@pytest.fixture
+def report(marts, tmp_path):
+    path, parts = write_dashboard(marts, tmp_path)
+    return path, {part.chart_id: part.figure for part in parts}
+
+
+def visible(figure):
+    return [trace for trace in figure.data if trace.visible]
+
+
+def dropdown_labels(figure) -> list[str]:
+    return [button.label for button in figure.layout.updatemenus[0].buttons]
+
+
+def test_cases_show_delaware_first_and_every_us_geography_in_the_menu(report):
+    _, figures = report
+    cases = figures["cases"]
+    assert dropdown_labels(cases) == ["United States", "Delaware", "Illinois"]  # no Canada
+    bars, average = visible(cases)
+    assert list(bars.y) == [state_new_cases("10", offset) for offset in range(DAYS)]
+    expected_average = sum(state_new_cases("10", o) for o in range(DAYS - 7, DAYS)) / 7
+    assert average.y[-1] == pytest.approx(expected_average)
+    illinois = cases.layout.updatemenus[0].buttons[2].args[0]["visible"]
+    shown = [trace for trace, on in zip(cases.data, illinois, strict=True) if on]
+    assert list(shown[0].y) == [state_new_cases("17", offset) for offset in range(DAYS)]
+
+
+def test_restriction_periods_are_bars_and_open_periods_run_to_the_last_day(report):
+    _, figures = report
+    bars, revenue = visible(figures["restrictions"])
+    assert list(bars.y) == ["schools", "stay_at_home"]
+    assert list(bars.base) == [str(day(3)), str(day(5))]
+    ms_per_day = 86_400_000
+    assert list(bars.x) == [12 * ms_per_day, (DAYS - 5) * ms_per_day]  # lifted, still in force
+    assert [point[1] for point in bars.customdata] == [str(day(15)), "still in force"]
+    assert revenue.yaxis == "y2" and len(revenue.y) == DAYS
+    assert revenue.y[-1] == pytest.approx(-0.01 * (DAYS - 1))
+
+
+def test_correlation_shows_the_nation_beside_the_chosen_state(report):
+    _, figures = report
+    names = [trace.name for trace in visible(figures["correlation"])]
+    assert names == [
+        "United States",
+        "strongest lag (United States)",
+        "Delaware",
+        "strongest lag (Delaware)",
+    ]
+    delaware = visible(figures["correlation"])[2]
+    assert list(delaware.x) == list(range(29))
+
+
+def test_forecast_compares_each_method_with_the_actuals(report):
+    _, figures = report
+    traces = visible(figures["forecast"])
+    assert [t.name for t in traces] == [
+        "actual new cases",
+        "predicted: autoregression",
+        "predicted: naive_last",
+        "forecast (autoregression)",
+    ]
+    assert list(traces[0].y) == [42.0 + offset for offset in range(14, DAYS)]
+
+
+def test_delaware_map_places_zips_and_labels_county_deaths_honestly(report):
+    _, figures = report
+    figure = figures["delaware"]
+    zips, deaths = figure.data
+    assert list(zips.text) == ["19701", "19901", "19966"]  # the ZIP without a centroid is left out
+    assert list(zips.marker.color) == [310.5, 280.0, 255.25]
+    assert list(deaths.y) == sorted(DELAWARE_COUNTIES.values())
+    last = DAYS - 1
+    by_name = {
+        name: (index + 1) * 10 + last for index, name in enumerate(DELAWARE_COUNTIES.values())
+    }
+    assert list(deaths.x) == [by_name[name] for name in deaths.y]
+    titles = [annotation.text for annotation in figure.layout.annotations]
+    assert "no county case counts" in titles[1]
+    assert figure.layout.yaxis.scaleanchor == "x"
+
+
+def test_a_missing_mart_is_named_and_the_previous_report_kept(marts, tmp_path):
+    write_dashboard(marts, tmp_path)
+    before = (tmp_path / FILE_NAME).read_bytes()
+    with psycopg.connect(marts, autocommit=True) as conn:
+        conn.execute("drop table marts.fct_forecast_backtest")
+    with pytest.raises(LookupError, match="marts.fct_forecast_backtest"):
+        write_dashboard(marts, tmp_path)
+    assert (tmp_path / FILE_NAME).read_bytes() == before
+
+
+def test_a_failure_while_writing_leaves_the_previous_report(marts, tmp_path, monkeypatch):
+    write_dashboard(marts, tmp_path)
+    before = (tmp_path / FILE_NAME).read_bytes()
+
+    def broken(*args):
+        return "<html>" + 1  # fails part-way, after reading every mart
+
+    monkeypatch.setattr(dashboard, "render", broken)
+    with pytest.raises(TypeError):
+        write_dashboard(marts, tmp_path)
+    assert (tmp_path / FILE_NAME).read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [FILE_NAME]  # no temporary file left
+
+
+def test_the_page_needs_no_network(report):
+    path, _ = report
+    page = path.read_text()
+    assert page.count(get_plotlyjs()) == 1  # the library itself, inline
+    ours = page.replace(get_plotlyjs(), "")
+    assert "cdn.plot.ly" not in ours and "<script src" not in ours and "http" not in ours
+    assert ours.count("Plotly.newPlot") == len(CHART_IDS)
+
+
+def check_rendering(page: Path, screenshot: Path) -> list[dict]:
+    """No console errors; every chart has traces and each visible trace has points."""
+    rendered = render_in_chromium(page, screenshot)
+    assert rendered.severe_logs == []
+    assert [chart["id"] for chart in rendered.charts] == CHART_IDS
+    for chart in rendered.charts:
+        assert chart["traces"] >= 1, chart["id"]
+        assert chart["points"] and min(chart["points"]) >= 1, chart
+    assert screenshot.stat().st_size > 10_000
+    return rendered.charts
+
+
+def test_the_report_renders_in_headless_chromium(report):
+    path, _ = report
+    charts = check_rendering(path, SCREENSHOTS / "dashboard-fixture.png")
+    by_id = {chart["id"]: chart for chart in charts}
+    assert by_id["cases"]["points"] == [DAYS, DAYS]
+    assert by_id["delaware"]["points"] == [3, len(DELAWARE_COUNTIES)]

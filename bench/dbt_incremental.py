@@ -42,7 +42,7 @@ def measure(admin: str, real_file: Path, size: int, work: Path, runs: int) -> di
 
 def _measure(admin: str, real_file: Path, size: int, work: Path, runs: int) -> dict:
     mirror = _mirror(real_file, size, work / "mirror_dbt", extra_days=0)
-    figures = {"full": [], "incremental": [], "load_one_more_day": []}
+    figures = {"full": [], "incremental": [], "load_one_more_day": [], "incremental_in_dbt": []}
     with fresh_database(admin) as dsn:
         env = {**os.environ, **connection_env(dsn), "WAREHOUSE_SOURCES": str(mirror)}
         os.environ["WAREHOUSE_SOURCES"] = str(mirror)
@@ -56,6 +56,7 @@ def _measure(admin: str, real_file: Path, size: int, work: Path, runs: int) -> d
             load_table(DEATHS_US, dsn)
             figures["load_one_more_day"].append(time.perf_counter() - started)
             figures["incremental"].append(_dbt(env, work))
+            figures["incremental_in_dbt"].append(_elapsed_in_dbt(work))
         figures["incremental_nodes"] = _slowest_nodes(work)
     figures["command"] = f"`dbt build {' '.join(SELECTION)}` (seeds and models)"
     loads = ", ".join(f"{s:.1f}" for s in figures["load_one_more_day"])
@@ -67,6 +68,11 @@ def _measure(admin: str, real_file: Path, size: int, work: Path, runs: int) -> d
         f"table (a staged merge of every row) took {loads} s."
     )
     return figures
+
+
+def _elapsed_in_dbt(work: Path) -> float:
+    """The last run's time as dbt counts it: the rest of the wall time is its start-up."""
+    return json.loads((work / "dbt_target" / "run_results.json").read_text())["elapsed_time"]
 
 
 def _slowest_nodes(work: Path, count: int = 4) -> str:

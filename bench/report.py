@@ -197,6 +197,27 @@ def _dbt(f: Figures) -> list[str]:
         f"day: {_runs(f.dbt['incremental'])}.",
         "",
         f.dbt.get("note", ""),
+        *_dbt_gap(f),
+    ]
+
+
+def _dbt_gap(f: Figures) -> list[str]:
+    """Where an incremental build's time goes, when it misses its target."""
+    ratio = f.ratios()["dbt"]
+    if ratio is None or ratio <= TARGETS["dbt"][2]:
+        return []
+    wall = statistics.median(f.dbt["incremental"])
+    inside = statistics.median(f.dbt["incremental_in_dbt"])
+    return [
+        "",
+        f"Target missed ({ratio:.3f}). Of an incremental build's {wall:.1f} s, {wall - inside:.1f} "
+        f"s are dbt starting (process, project and manifest) before it runs a node, and "
+        f"{inside:.1f} s its nodes (slowest above). To close the gap: run only "
+        "`fct_cases_daily` after a load (its upstream is views and seeds that did not change), "
+        "and let its incremental branch read the lookback window only: as written it scans the "
+        "whole raw JHU table (no index serves the window's date predicate, and the NYT county "
+        "rows take JHU populations from a `select distinct` over every JHU row), where an index "
+        "on the raw table's date and a small population lookup would do.",
     ]
 
 

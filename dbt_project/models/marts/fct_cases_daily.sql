@@ -3,7 +3,8 @@
     source, a run rebuilds the last var('cases_lookback_days') days already built (so late
     corrections within them are picked up) plus any newer day. It reads 7 more days before
     that window, which the 7-day sums need, and each geography's last built row before those
-    (an "anchor"), which the first of them is diffed against; the rows it rebuilds are then
+    (an "anchor", found through the table's unique index), which the first of them is diffed
+    against; the rows it rebuilds are then
     the same as a full refresh would build. Revisions older than the window, and a county
     changing source, need `--full-refresh` (assert_one_source_per_geography catches the latter).
 #}
@@ -35,6 +36,33 @@ cumulative as (
 
 ),
 
+{% if is_incremental() -%}
+context_starts as (
+
+    select geo_level, geo_id, min(report_date) as first_context_date
+    from cumulative
+    group by geo_level, geo_id
+
+),
+
+anchor_dates as (
+
+    -- the latest built day before each geography's context (an index lookup per geography)
+    select
+        context_starts.geo_level,
+        context_starts.geo_id,
+        (
+            select max(earlier.report_date)
+            from {{ this }} as earlier
+            where earlier.geo_level = context_starts.geo_level
+                and earlier.geo_id = context_starts.geo_id
+                and earlier.report_date < context_starts.first_context_date
+        ) as anchor_date
+    from context_starts
+
+),
+{%- endif %}
+
 series as (
 
     select *, false as is_anchor from cumulative
@@ -51,16 +79,11 @@ series as (
         built.deaths_cumulative,
         built.population,
         true as is_anchor
-    from {{ this }} as built
-    inner join (
-        select geo_level, geo_id, max(report_date) as report_date
-        from {{ this }}
-        where not {{ incremental_window('source', sources, lookback_days + 7) }}
-        group by geo_level, geo_id
-    ) as latest_before
-        on built.geo_level = latest_before.geo_level
-        and built.geo_id = latest_before.geo_id
-        and built.report_date = latest_before.report_date
+    from anchor_dates
+    inner join {{ this }} as built
+        on anchor_dates.geo_level = built.geo_level
+        and anchor_dates.geo_id = built.geo_id
+        and anchor_dates.anchor_date = built.report_date
     {%- endif %}
 
 ),

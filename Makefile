@@ -53,6 +53,10 @@ ui: $(INSTALLED)
 docs: $(INSTALLED)
 	@$(BIN)/python -m orchestration.docs
 
+# Loader speed and memory against psql \copy and to_sql, dbt and Dagster costs: bench/RESULTS.md
+bench: $(INSTALLED)
+	@$(BIN)/python -m bench
+
 stop: $(INSTALLED)
 	@$(BIN)/python -m loaders.database stop
 

@@ -65,6 +65,7 @@ class TableSpec:
     reshape: Reshape | None = None  # the publisher's quirks, applied to each chunk of strings
     reject_threshold: float = 0.01
     chunk_rows: int = 50_000
+    chunk_cells: int = 500_000  # fields per chunk: bounds memory however wide the file is
     list_files: Callable[[TableSpec], list[SourceFile]] | None = None  # vintages, snapshots
     vintage_column: str | None = None  # a column filled with the file's vintage (or today)
 
@@ -84,7 +85,7 @@ class TableSpec:
 
     def read(self, stream, display: str) -> tuple[list[str], Iterator[Chunk]]:
         """The file's header and its records in chunks of strings: CSV unless overridden."""
-        return read_chunks(stream, display, self.chunk_rows)
+        return read_chunks(stream, display, self.chunk_rows, self.chunk_cells)
 
 
 @dataclass

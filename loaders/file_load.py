@@ -4,7 +4,8 @@ The file is read in chunks (`TableSpec.read`), each reshaped (the publisher's qu
 renamed to the contract's names, typed and checked (`loaders.validate`), and COPied into a
 temporary stage; in-file duplicate keys are removed there; the stage is merged into the
 versioned raw table (`loaders.land`) and the ledger row finished, all in the transaction that
-holds the table's lock. Any error rolls all of it back.
+holds the table's lock. Any error rolls all of it back. Into a table with no rows yet the
+chunks go straight into the table (no stage, no merge), unless the file repeats a key.
 """
 
 from __future__ import annotations
@@ -37,39 +38,15 @@ def app_name(spec: TableSpec) -> str:
 def parse_and_land(
     spec: TableSpec, source_file: SourceFile, fetched: Fetched, dsn: str, result: LoadResult
 ) -> None:
-    display = f"{spec.source.name}/{result.file_name}"
-    today = date.today()
-    vintage = source_file.vintage or today.isoformat()
-    rejects: list[Reject] = []
+    read = _Reading(spec, fetched, source_file.vintage, result)
     with psycopg.connect(dsn, application_name=app_name(spec)) as conn, conn.transaction():
         conn.execute("select pg_advisory_xact_lock(hashtext(%s))", [f"raw.{spec.table}"])
         ledger.abandon_stale(conn, spec.table, result.load_id)
         lander = Lander(conn, RAW_SCHEMA, spec.table, spec.contract)
         lander.ensure_table()
-        lander.open_stage()
-        with open_text(Path(fetched.path), display) as stream:
-            header, chunks = spec.read(stream, display)
-            empty = pd.DataFrame(columns=header, index=pd.Index([], name="_line"), dtype=object)
-            result.extra_columns = _check_columns(
-                spec, _reshape(spec, empty, display, vintage), display
-            )
-            for chunk in chunks:
-                frame = _rename(spec, _reshape(spec, chunk.frame, display, vintage))
-                good, reasons = validate(frame, spec.contract, today)
-                result.rows_read += len(frame) + len(chunk.bad_records)
-                rejects.extend(chunk.bad_records)
-                rejects.extend(
-                    (line, chunk.raw_lines.get(line, ""), reason)
-                    for line, reason in reasons.items()
-                )
-                lander.copy(good)
-        duplicates = lander.remove_duplicates()
-        if duplicates:
-            rejects.extend(_with_raw_text(spec, fetched, display, duplicates))
-        rejects.sort(key=lambda reject: reject[0])
-        result.rows_rejected = len(rejects)
-        _check_threshold(spec, display, result, rejects)
-        result.rows_added, result.rows_changed = lander.merge(result.load_id)
+        rejects = _land_direct(conn, lander, read, result) if lander.is_empty() else None
+        if rejects is None:
+            rejects = _land_staged(lander, read, result)
         result.rows_loaded = result.rows_read - result.rows_rejected
         ledger.record_rejects(conn, result.load_id, spec.source.name, spec.table, rejects)
         ledger.finish(
@@ -89,8 +66,72 @@ def parse_and_land(
         )
 
 
+def _land_direct(conn, lander: Lander, read: _Reading, result: LoadResult) -> list[Reject] | None:
+    """A first load: every good row straight into the table. None if the file repeats a key
+    (nothing of this attempt stays); the staged way then finds the lines that repeat it."""
+    try:
+        with conn.transaction():
+            if not lander.begin_direct(result.load_id):
+                return None  # rows came in meanwhile, not by a loader (they take the lock)
+            rejects = read.into(lander)
+            result.rows_added, result.rows_changed = lander.end_direct(), 0
+    except psycopg.errors.UniqueViolation:
+        result.rows_read = 0
+        return None
+    _check_threshold(read.spec, read.display, result, rejects)
+    return rejects
+
+
+def _land_staged(lander: Lander, read: _Reading, result: LoadResult) -> list[Reject]:
+    """Into a stage, then merged: new keys added, changed values versioned."""
+    lander.open_stage()
+    rejects = read.into(lander)
+    duplicates = lander.remove_duplicates()
+    if duplicates:
+        rejects.extend(_with_raw_text(read.spec, read.fetched, read.display, duplicates))
+        rejects.sort(key=lambda reject: reject[0])
+    _check_threshold(read.spec, read.display, result, rejects)
+    result.rows_added, result.rows_changed = lander.merge(result.load_id)
+    return rejects
+
+
+class _Reading:
+    """Reads the fetched file chunk by chunk: reshaped, renamed, validated, then COPied."""
+
+    def __init__(self, spec: TableSpec, fetched: Fetched, vintage: str | None, result):
+        self.spec, self.fetched, self.result = spec, fetched, result
+        self.display = f"{spec.source.name}/{result.file_name}"
+        self.today = date.today()
+        self.vintage = vintage or self.today.isoformat()
+
+    def into(self, lander: Lander) -> list[Reject]:
+        """Every good row COPied by `lander`; returns the rejects, in line order."""
+        spec, display, result = self.spec, self.display, self.result
+        rejects: list[Reject] = []
+        with open_text(Path(self.fetched.path), display) as stream, lander.copying():
+            header, chunks = spec.read(stream, display)
+            empty = pd.DataFrame(columns=header, index=pd.Index([], name="_line"), dtype=object)
+            result.extra_columns = _check_columns(
+                spec, _reshape(spec, empty, display, self.vintage), display
+            )
+            for chunk in chunks:
+                frame = _rename(spec, _reshape(spec, chunk.frame, display, self.vintage))
+                good, reasons = validate(frame, spec.contract, self.today)
+                result.rows_read += len(frame) + len(chunk.bad_records)
+                rejects.extend(chunk.bad_records)
+                rejects.extend(
+                    (line, chunk.raw_lines.get(line, ""), reason)
+                    for line, reason in reasons.items()
+                )
+                lander.copy(good)
+        rejects.sort(key=lambda reject: reject[0])
+        result.rows_rejected = len(rejects)
+        return rejects
+
+
 def _check_threshold(spec: TableSpec, display: str, result: LoadResult, rejects: list[Reject]):
     """Above the spec's share of rejected rows the load is not trusted: nothing lands."""
+    result.rows_rejected = len(rejects)
     if not rejects or len(rejects) <= spec.reject_threshold * max(result.rows_read, 1):
         return
     line, _, reason = rejects[0]

@@ -21,8 +21,9 @@ Files (raw table = raw.jhu_csse__<name>):
   csse_covid_19_daily_reports_us/<date>.csv  daily_reports_us    one row per state per report
 
 Quirks handled here (the unpivot's rules are in loaders/jhu_csse_wide.py):
-- the time series are wide, one column per day headed M/D/YY: unpivoted chunk by chunk
-  (300 places per chunk: ~105k values at 350 days, ~340k at the final 1,143);
+- the time series are wide, one column per day headed M/D/YY: unpivoted chunk by chunk, each
+  chunk at most `chunk_cells` fields (~1,400 places at 350 days, ~140 at 3,500), so memory
+  does not grow with the number of days;
 - a global row has a blank Province/State when it covers a whole country (the US): the key is
   `combined_key`, built the way JHU builds Combined_Key ("Alberta, Canada", or "US" alone),
   and province_state stays null; Canada's non-geographic rows ("Diamond Princess", "Grand
@@ -49,7 +50,6 @@ from loaders.quirks import require_headers
 
 __all__ = ["SOURCE", "TABLES"]
 
-PLACES_PER_CHUNK = 300
 US_PER_UID = ("iso2", "iso3", "code3", "Lat", "Long_", "Combined_Key")  # see uid_lookup
 
 
@@ -69,7 +69,6 @@ def _global_series(name: str, file_name: str, measure: str, what: str) -> TableS
         description=f"JHU CSSE cumulative COVID-19 {what} per country or province, one row per "
         "place per day.",
         reshape=unpivot(measure, prepare=_combined_key),
-        chunk_rows=PLACES_PER_CHUNK,
         contract=Contract(
             columns=(
                 Column("province_state", header="Province/State"),
@@ -100,7 +99,6 @@ DEATHS_US = TableSpec(
     description="JHU CSSE cumulative COVID-19 deaths per US county (and JHU's pseudo-counties), "
     "one row per place per day.",
     reshape=unpivot("deaths", dropped=US_PER_UID, prepare=with_fips_text),
-    chunk_rows=PLACES_PER_CHUNK,
     contract=Contract(
         columns=(
             Column("uid", "int", header="UID", nullable=False),

@@ -11,18 +11,23 @@ A cell that is not a whole number >= 0 (`12`, or `12.0`; blank is null) gets its
 appended before validation, so the value is rejected with a reason that names the column
 (`deaths: an integer expected, found x (column 1/23/20)`) while the place's other days load.
 
-The unpivot is vectorised per chunk (numpy repeat/tile, like `melt` but ordered place by
-place); the index stays the file's line numbers, each repeated once per day.
+The unpivot is vectorised per chunk (Arrow take and numpy repeat/tile, like `melt` but ordered
+place by place); the index stays the file's line numbers, each repeated once per day. The dates are
+typed here, once per column header, and the values too when all of a chunk's are plain digits
+(validation then checks them without parsing them again).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from loaders.errors import StructuralError
 from loaders.jhu_csse_common import INTEGER_WRITTEN_AS_FLOAT
@@ -33,6 +38,11 @@ DATE_HEADER = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
 
 def date_columns(headers: list[str]) -> dict[str, str]:
     """Each date column's header -> its ISO date, in file order; the columns before are places."""
+    return dict(_date_columns(tuple(headers)))  # every chunk of a file has the same header
+
+
+@functools.lru_cache(maxsize=4)
+def _date_columns(headers: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     first = next((i for i, h in enumerate(headers) if DATE_LIKE.fullmatch(h)), None)
     if first is None:
         raise StructuralError(
@@ -49,7 +59,7 @@ def date_columns(headers: list[str]) -> dict[str, str]:
             )
         seen[day] = header
         dates[header] = day
-    return dates
+    return tuple(dates.items())
 
 
 def _header_date(header: str, position: int, first: str) -> str:
@@ -74,24 +84,77 @@ def unpivot(
     """A reshape: `prepare` the wide chunk's place columns, then one row per place per day."""
 
     def reshape(frame: pd.DataFrame) -> pd.DataFrame:
-        dates = date_columns([str(c) for c in frame.columns])
+        dates = date_columns(list(map(str, frame.columns.tolist())))
         wide = frame if prepare is None else prepare(frame)
         kept = [c for c in wide.columns if c not in dates and c not in dropped]
         places, days = len(wide), len(dates)
-        long = wide[kept].take(np.repeat(np.arange(places), days))  # index: line numbers
-        headers = np.tile(np.array(list(dates), dtype=object), places)
-        cells = wide[list(dates)].to_numpy(dtype=object).ravel()  # place by place, day by day
-        long[value_name] = _annotate_bad_cells(cells, headers)
-        long["date"] = np.tile(np.array(list(dates.values()), dtype=object), places)
-        return long
+        each_place = np.repeat(np.arange(places), days)
+        long = {name: _repeated(wide[name], each_place) for name in kept}
+        headers = np.array(list(dates), dtype=object)
+        cells = _day_cells(wide[list(dates)].to_numpy(dtype=object))
+        long[value_name] = _cell_values(cells, headers)
+        day_values = np.array(list(dates.values()), dtype="datetime64[s]")
+        long["date"] = np.tile(day_values, places)  # typed here: validation need not parse it
+        index = pd.Index(np.repeat(wide.index.to_numpy(), days), name=wide.index.name)
+        return pd.DataFrame(long).set_axis(index)  # index: line numbers
 
     return reshape
 
 
-def _annotate_bad_cells(cells: np.ndarray, headers: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    text = pd.Series(cells, dtype=str).str.strip()
-    bad = ~(text.eq("") | text.str.fullmatch(INTEGER_WRITTEN_AS_FLOAT)).to_numpy(dtype=bool)
-    if bad.any():
-        found = zip(text[bad], headers[bad], strict=True)
-        text[bad] = [f"{cell} (column {column})" for cell, column in found]
-    return text.array
+def _repeated(values: pd.Series, each_place: np.ndarray) -> pd.Categorical:
+    """A place column repeated on each of its days, as a categorical: validation converts each
+    distinct value once."""
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+    return pd.Categorical.from_codes(codes[each_place], categories=distinct)
+
+
+def _day_cells(rows: np.ndarray) -> pa.Array:
+    """The cells place by place, day by day, as Arrow strings. Each place's cells are joined
+    with commas and split again by Arrow, which is much cheaper than converting every cell on
+    its own; exact unless a cell holds a comma (then the pieces do not count up, and every
+    cell is converted on its own)."""
+    try:
+        joined = pa.array([",".join(row) for row in rows.tolist()], type=pa.large_string())
+    except TypeError:  # a null cell
+        joined = None
+    if joined is not None and len(joined):
+        pieces = pc.split_pattern(joined, ",")
+        if pc.all(pc.equal(pc.list_value_length(pieces), rows.shape[1])).as_py():
+            return pieces.flatten()
+    return pa.array(rows.ravel(), type=pa.large_string(), from_pandas=True)
+
+
+def _cell_values(cells: pa.Array, headers: np.ndarray) -> pd.Series:
+    """The cells as whole numbers (Int64, blank = null) when every one is plain digits, which is
+    the usual case; else as trimmed text, each cell that is not a whole number with its column's
+    header appended, for validation to word the reason."""
+    for text in (cells, None):  # as they are, else trimmed (a cell with spaces fails the cast)
+        text = pc.utf8_trim_whitespace(cells) if text is None else text
+        blank = pc.equal(pc.binary_length(text), 0)
+        numbers = _plain_whole_numbers(pc.if_else(blank, pa.scalar(None, text.type), text))
+        if numbers is not None:
+            return numbers.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    return _annotate_bad_cells(text, blank, headers).to_pandas()
+
+
+def _plain_whole_numbers(text: pa.Array) -> pa.Array | None:
+    """`text` cast to int64 if every value is digits only (no sign, no 0x), else None."""
+    if any(pc.any(pc.match_substring(text, mark)).as_py() for mark in ("-", "x", "X")):
+        return None
+    try:
+        return pc.cast(text, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+def _annotate_bad_cells(text: pa.Array, blank: pa.Array, headers: np.ndarray) -> pa.Array:
+    """A cell that is not a whole number (12, or 12.0) gets its column's header appended."""
+    number = pc.match_substring_regex(text, f"^{INTEGER_WRITTEN_AS_FLOAT}$")
+    good = pc.fill_null(pc.or_kleene(blank, number), True)  # a null cell stays null
+    if pc.all(good).as_py() is not False:  # None: no cells
+        return text
+    bad = np.flatnonzero(~good.to_numpy(zero_copy_only=False))
+    annotated = text.to_numpy(zero_copy_only=False).astype(object)
+    days = np.tile(headers, len(text) // len(headers))
+    annotated[bad] = [f"{annotated[i]} (column {days[i]})" for i in bad]
+    return pa.array(annotated, type=pa.large_string(), from_pandas=True)

@@ -13,12 +13,14 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from loaders.errors import StructuralError
@@ -29,7 +31,8 @@ csv.field_size_limit(1 << 24)
 
 @dataclass
 class Chunk:
-    """Up to `chunk_rows` records: a frame of strings indexed by line number."""
+    """Up to `chunk_rows` records (and `chunk_cells` fields): a frame of strings indexed by
+    line number."""
 
     frame: pd.DataFrame
     raw_lines: dict[int, str]
@@ -163,9 +166,15 @@ def _check_distinct(header: list[str], display_name: str) -> None:
         seen.setdefault(name, position)
 
 
-def read_chunks(stream, display_name: str, chunk_rows: int) -> tuple[list[str], Iterator[Chunk]]:
+def read_chunks(
+    stream, display_name: str, chunk_rows: int, chunk_cells: int | None = None
+) -> tuple[list[str], Iterator[Chunk]]:
+    """Chunks of at most `chunk_rows` records and (when given) `chunk_cells` fields, so a file
+    with thousands of columns is read in as little memory as a narrow one."""
     header, records = read_header(stream, display_name)
     width = len(header)
+    if chunk_cells is not None:
+        chunk_rows = max(1, min(chunk_rows, chunk_cells // max(width, 1)))
 
     def chunks():
         lines, texts, rows, bad = [], {}, [], []
@@ -196,5 +205,9 @@ def _bad_record_reason(width: int, fields: list[str], line: int, text: str) -> s
 
 
 def _chunk(header, lines, texts, rows, bad) -> Chunk:
-    frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name="_line"), dtype=object)
+    cells = np.fromiter(  # one block of strings, not a column each: wide files have thousands
+        itertools.chain.from_iterable(rows), dtype=object, count=len(rows) * len(header)
+    ).reshape(len(rows), len(header))
+    index = pd.Index(lines, name="_line")
+    frame = pd.DataFrame(cells, columns=header, index=index, dtype=object, copy=False)
     return Chunk(frame=frame, raw_lines=texts, bad_records=bad)

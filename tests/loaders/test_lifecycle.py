@@ -220,3 +220,21 @@ def test_a_table_with_no_file_yet_exists_empty_so_staging_can_read_it(dsn, mirro
     )
     assert [c for (c,) in columns][:4] == ["day", "station", "count", "level"]
     assert raw_table(dsn) == []
+
+
+def test_a_first_load_leaves_the_table_as_defined_its_index_and_no_defaults(dsn, mirror):
+    mirror.put("toy", "readings.csv", GOOD)
+    [result] = load_table(SPEC, dsn)
+    assert (result.status, result.rows_added) == ("succeeded", 3)
+    assert query(
+        dsn,
+        "select column_name, column_default from information_schema.columns "
+        "where table_schema = 'raw' and column_name in ('_load_id', '_loaded_at') order by 1",
+    ) == [("_load_id", None), ("_loaded_at", None)]
+    assert query(
+        dsn,
+        "select indexdef like '%%UNIQUE%%(day, station)%%WHERE (_superseded_load_id IS NULL)' "
+        "from pg_indexes where schemaname = 'raw'",
+    ) == [(True,)]
+    loaded = query(dsn, f"select distinct _load_id, _loaded_at is not null from {TABLE}")
+    assert loaded == [(result.load_id, True)]

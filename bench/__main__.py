@@ -1,0 +1,113 @@
+"""`make bench`: the loader against `psql \\copy` and `to_sql`, its memory, dbt's incremental
+build, Dagster's overhead and the unchanged-file refresh, on the real JHU US county deaths file
+and on generated 3x and 10x versions of it. Prints the figures; writes bench/RESULTS.md.
+
+    python -m bench [--runs 3] [--sizes 1,3,10] [--results bench/RESULTS.md]
+
+The real file is read from WAREHOUSE_SOURCES (a folder mirror) or ../shared/data. Every
+measurement gets a new database on a throwaway embedded Postgres; figures are medians of runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import baselines, dbt_incremental, inputs, report
+from bench.server import fresh_database, throwaway_server
+from loaders.jhu_csse import DEATHS_US
+
+ROOT = Path(__file__).resolve().parents[1]
+TO_SQL_ROWS = 200_000  # to_sql runs ~20k rows/s here: the whole file would take a minute a run
+
+
+def real_file() -> Path:
+    mirror = Path(os.environ.get("WAREHOUSE_SOURCES") or ROOT.parent / "shared" / "data")
+    path = mirror / inputs.SOURCE / inputs.FILE
+    if not path.is_file():
+        sys.exit(f"bench: expected the real JHU file at {path}; set WAREHOUSE_SOURCES=<mirror>")
+    return path.resolve()
+
+
+def child(task: str, dsn: str, mirror: Path) -> dict:
+    """Runs `bench.child <task>` in a new process reading `mirror`; returns its JSON."""
+    env = {**os.environ, "WAREHOUSE_SOURCES": str(mirror), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.child", task, dsn],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.child {task} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure_size(admin: str, size: int, mirror: Path, work: Path, runs: int, figures) -> None:
+    rows_csv = work / f"rows_{size}x.csv"
+    for run in range(runs):
+        with fresh_database(admin) as dsn:
+            loaded = child("load", dsn, mirror)
+            if not rows_csv.exists():
+                baselines.export_final_rows(dsn, rows_csv)
+        figures.add(size, "load", loaded)
+        print(f"  {size}x run {run + 1}: loader {loaded['seconds']:.1f} s", flush=True)
+        with fresh_database(admin) as dsn:
+            figures.add(size, "copy", {"seconds": baselines.psql_copy_seconds(dsn, rows_csv)})
+        if size == figures.largest:
+            with fresh_database(admin) as dsn:
+                figures.add(size, "dagster", child("dagster", dsn, mirror))
+    if size == 1:
+        frame = baselines.read_rows(rows_csv, TO_SQL_ROWS)
+        for _ in range(runs):
+            with fresh_database(admin) as dsn:
+                seconds = baselines.to_sql_seconds(dsn, frame)
+            figures.add(size, "to_sql", {"seconds": seconds, "rows": len(frame)})
+    rows_csv.unlink()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sizes", default="1,3,10")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    args = parser.parse_args()
+    sizes = sorted({int(s) for s in args.sizes.split(",")})
+    source = real_file()
+    started = time.perf_counter()
+    figures = report.Figures(sizes=sizes, runs=args.runs, table=DEATHS_US.table)
+    figures.machine = report.machine()
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        work = Path(folder)
+        with throwaway_server(work / "pg") as admin:
+            figures.machine["postgres"] = report.server_version(admin)
+            for size in sizes:
+                label = "the real file" if size == 1 else "GENERATED from the real file"
+                print(f"{size}x ({label})", flush=True)
+                mirror = work / f"mirror_{size}x"
+                if size == 1:
+                    inputs.real_mirror(source, mirror)
+                else:
+                    inputs.longer(source, size, mirror)
+                measure_size(admin, size, mirror, work, args.runs, figures)
+                if size == figures.largest:
+                    figures.dbt = dbt_incremental.measure(admin, source, size, work, args.runs)
+            if not figures.loader_target_met():
+                with fresh_database(admin) as dsn:
+                    figures.profile = child("profile", dsn, work / f"mirror_{sizes[-1]}x")
+    figures.total_seconds = time.perf_counter() - started
+    text = report.render(figures)
+    print(text)
+    args.results.write_text(text)
+    print(f"written to {args.results}")
+
+
+if __name__ == "__main__":
+    main()

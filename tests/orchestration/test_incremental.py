@@ -88,7 +88,8 @@ def load(dsn, mirror, nyt: dict[str, str], jhu: str) -> None:
     for name, _ in LOADED:
         for result in load_table(table(name), dsn):
             assert result.status in ("succeeded", "unchanged"), result.error
-    create_table(table("jhu_csse__daily_reports_us"), dsn)  # read by the reconciliation: empty
+    for name in ("jhu_csse__daily_reports_us", "jhu_csse__uid_lookup"):
+        create_table(table(name), dsn)  # also read by the models: empty here
 
 
 def dbt(dsn: str, work: Path, *args: str) -> dict:

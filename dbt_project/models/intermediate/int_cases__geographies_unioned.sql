@@ -9,7 +9,8 @@
       JHU's "Out of <state>" and "Unassigned" pseudo-counties and cruise ships): they have no
       county geography, though their counts are in the state totals;
     - Canadian provinces and territories (PHAC), keyed by ISO 3166-2 code.
-    Populations: the states seed, the county population JHU publishes, the canada_regions seed.
+    Populations: the states seed, the county population JHU publishes (in its UID lookup
+    table for NYT counties, on each row for its own), the canada_regions seed.
 #}
 
 with
@@ -21,6 +22,8 @@ states as (select * from {{ ref('stg_nyt_covid__states') }}),
 nyt_counties as (select * from {{ ref('stg_nyt_covid__counties') }}),
 
 jhu_counties as (select * from {{ ref('stg_jhu_csse__county_deaths') }}),
+
+places as (select * from {{ ref('stg_jhu_csse__places') }} where fips_code is not null),
 
 canada as (select * from {{ ref('stg_phac_canada__regions') }}),
 
@@ -73,14 +76,10 @@ nyt_county_rows as (
         nyt_counties.report_date,
         nyt_counties.cases_cumulative,
         nyt_counties.deaths_cumulative,
-        jhu_populations.population
+        nullif(places.population, 0) as population
     from nyt_counties
-    -- (ref, not the jhu_counties CTE: a CTE read twice is computed whole, unfiltered)
-    left join (
-        select distinct fips_code, nullif(population, 0) as population
-        from {{ ref('stg_jhu_csse__county_deaths') }}
-    ) as jhu_populations
-        on nyt_counties.county_fips = jhu_populations.fips_code
+    left join places
+        on nyt_counties.county_fips = places.fips_code
     where nyt_counties.county_fips is not null
 
 ),

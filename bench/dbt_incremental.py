@@ -49,6 +49,7 @@ def _measure(admin: str, real_file: Path, size: int, work: Path, runs: int) -> d
         for spec in _raw_tables(env, work):
             load_table(spec, dsn)
         figures["full"].append(_dbt(env, work, "--full-refresh"))
+        figures["full_in_dbt"] = [_elapsed_in_dbt(work)]
         figures["full_nodes"] = _slowest_nodes(work)
         for day in range(1, runs + 1):
             _mirror(real_file, size, mirror, extra_days=day)

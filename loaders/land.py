@@ -68,6 +68,8 @@ class Lander:
         self.rows_copied = 0
 
     def ensure_table(self) -> None:
+        if self._is_complete():
+            return  # the usual case: no DDL, so none of its exclusive locks on a read table
         definitions = [
             sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(c.sql_type))
             for c in self.contract.columns
@@ -87,6 +89,23 @@ class Lander:
                 )
             )
         self._create_current_key()
+
+    def _is_complete(self) -> bool:
+        """The table exists with every contract column and its current-key index."""
+        names = [*self.contract.names, *(name for name, _ in META_COLUMNS)]
+        present, has_key = self.conn.execute(
+            """select
+                   (select count(*) from pg_attribute
+                    where attrelid = to_regclass(%(table)s) and attname = any(%(names)s)
+                        and attnum > 0 and not attisdropped),
+                   to_regclass(%(key)s) is not null""",
+            {
+                "table": f'"{self.schema}"."{self.table}"',
+                "names": names,
+                "key": f'"{self.schema}"."{self.current_key}"',
+            },
+        ).fetchone()
+        return present == len(names) and has_key
 
     def _create_current_key(self) -> None:
         self.conn.execute(

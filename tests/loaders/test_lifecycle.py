@@ -4,6 +4,7 @@ abort, the reject threshold, columns matched by name, and the ledger of each."""
 import dataclasses
 import hashlib
 
+import psycopg
 import pytest
 
 from loaders.base import load_table
@@ -238,3 +239,34 @@ def test_a_first_load_leaves_the_table_as_defined_its_index_and_no_defaults(dsn,
     ) == [(True,)]
     loaded = query(dsn, f"select distinct _load_id, _loaded_at is not null from {TABLE}")
     assert loaded == [(result.load_id, True)]
+
+
+def test_an_unchanged_load_takes_no_exclusive_lock_while_the_table_is_read(dsn, mirror):
+    """Readers (dbt's views, a BI query) hold the table while an unchanged file is checked:
+    the check must not wait for them (DDL would), let alone block them."""
+    mirror.put("toy", "readings.csv", GOOD)
+    load_table(SPEC, dsn)
+    with psycopg.connect(dsn) as reader:
+        reader.execute(f"select count(*) from {TABLE}")  # holds an access share lock
+        impatient = psycopg.conninfo.make_conninfo(dsn, options="-c lock_timeout=2s")
+        [again] = load_table(SPEC, impatient)
+        assert again.status == "unchanged"
+
+
+def test_a_column_added_to_the_contract_is_added_to_the_table(dsn, mirror):
+    mirror.put("toy", "readings.csv", GOOD)
+    load_table(SPEC, dsn)
+    wider = dataclasses.replace(
+        SPEC,
+        contract=dataclasses.replace(
+            SPEC.contract, columns=(*SPEC.contract.columns, Column("note", "text", required=False))
+        ),
+    )
+    [result] = load_table(wider, dsn)  # a new contract reads the unchanged file again
+    assert result.status == "succeeded"
+    columns = query(
+        dsn,
+        "select column_name from information_schema.columns where table_name = %s",
+        [SPEC.table],
+    )
+    assert ("note",) in columns

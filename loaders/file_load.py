@@ -125,7 +125,6 @@ class _Reading:
                 )
                 lander.copy(good)
         rejects.sort(key=lambda reject: reject[0])
-        result.rows_rejected = len(rejects)
         return rejects
 
 

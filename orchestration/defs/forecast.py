@@ -5,7 +5,7 @@ import pandas as pd
 import psycopg
 
 from analysis.forecast import forecast_states
-from analysis.store import replace_table
+from analysis.store import replace_tables
 from orchestration.defs.resources import Warehouse
 from orchestration.defs.table_metadata import markdown_table
 
@@ -83,8 +83,11 @@ def case_forecast(context: dg.AssetExecutionContext, warehouse: Warehouse):
         cursor = conn.execute(STATE_CASES)
         daily = pd.DataFrame(cursor.fetchall(), columns=[d.name for d in cursor.description])
     forecasts, backtests = forecast_states(daily)
-    replace_table(warehouse.dsn, "marts", "fct_forecast_backtest", backtests, BACKTEST_TYPES)
-    replace_table(warehouse.dsn, "marts", "fct_case_forecast", forecasts, FORECAST_TYPES)
+    tables = {
+        "fct_forecast_backtest": (backtests, BACKTEST_TYPES),
+        "fct_case_forecast": (forecasts, FORECAST_TYPES),
+    }
+    replace_tables(warehouse.dsn, "marts", tables)
     won = int(forecasts["is_model_forecast"].sum())
     context.log.info(f"model forecast kept for {won} of {len(forecasts)} states")
     yield dg.MaterializeResult(

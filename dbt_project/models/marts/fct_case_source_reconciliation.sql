@@ -98,7 +98,6 @@ by_metric as (
 
 final as (
 
-    select * from (
     select
         by_metric.state_fips,
         states.state_name,
@@ -119,8 +118,8 @@ final as (
     from by_metric
     inner join states
         on by_metric.state_fips = states.state_fips
-    ) as compared_rows
     {% if is_incremental() -%}
+    -- unqualified columns: by_metric's (states has no report_date or compared_source)
     where {{ incremental_window('compared_source', ['jhu_csse', 'nyt_covid'], var('cases_lookback_days')) }}
     {%- endif %}
 

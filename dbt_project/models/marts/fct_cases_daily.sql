@@ -4,8 +4,7 @@
     corrections within them are picked up) plus any newer day. It reads 7 more days before
     that window, which the 7-day sums need, and each geography's last built row before those
     (an "anchor", found through the table's unique index), which the first of them is diffed
-    against; the rows it rebuilds are then
-    the same as a full refresh would build. Revisions older than the window, and a county
+    against; the rows it rebuilds are then the same as a full refresh would build. Revisions older than the window, and a county
     changing source, need `--full-refresh` (assert_one_source_per_geography catches the latter).
 #}
 

@@ -12,6 +12,7 @@ COPY loaders loaders
 COPY orchestration orchestration
 COPY analysis analysis
 COPY publish publish
+COPY warehouse warehouse
 COPY dbt_project dbt_project
 COPY seeds seeds
 # Editable: the code finds dbt_project/ and seeds/ beside its own sources.

@@ -58,7 +58,7 @@ bench: $(INSTALLED)
 	@$(BIN)/python -m bench
 
 stop: $(INSTALLED)
-	@$(BIN)/python -m loaders.database stop
+	@$(BIN)/python -m warehouse.database stop
 
 clean: stop
 	rm -rf .warehouse dbt_project/target

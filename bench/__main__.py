@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -21,14 +20,15 @@ from pathlib import Path
 
 from bench import baselines, dbt_incremental, inputs, report
 from bench.server import fresh_database, throwaway_server
-from loaders.jhu_csse import DEATHS_US
+from loaders.sources.jhu_csse.time_series import DEATHS_US
+from warehouse.settings import Settings, child_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 TO_SQL_ROWS = 200_000  # to_sql runs ~20k rows/s here: the whole file would take a minute a run
 
 
 def real_file() -> Path:
-    mirror = Path(os.environ.get("WAREHOUSE_SOURCES") or ROOT.parent / "shared" / "data")
+    mirror = Path(Settings.from_env().sources.root or ROOT.parent / "shared" / "data")
     path = mirror / inputs.SOURCE / inputs.FILE
     if not path.is_file():
         sys.exit(f"bench: expected the real JHU file at {path}; set WAREHOUSE_SOURCES=<mirror>")
@@ -37,9 +37,9 @@ def real_file() -> Path:
 
 def child(task: str, dsn: str, mirror: Path) -> dict:
     """Runs `bench.child <task>` in a new process reading `mirror`; returns its JSON."""
-    env = {**os.environ, "WAREHOUSE_SOURCES": str(mirror), "PYTHONPATH": str(ROOT)}
+    env = child_environment({"PYTHONPATH": str(ROOT)})
     done = subprocess.run(
-        [sys.executable, "-m", "bench.child", task, dsn],
+        [sys.executable, "-m", "bench.child", task, dsn, str(mirror)],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -12,8 +12,8 @@ import psycopg
 from psycopg import sql
 
 from bench.server import psql_path
-from loaders.database import as_url
-from loaders.jhu_csse import DEATHS_US
+from loaders.sources.jhu_csse.time_series import DEATHS_US
+from warehouse.database import as_url
 
 COLUMNS = DEATHS_US.contract.names
 RAW_TABLE = sql.Identifier("raw", DEATHS_US.table)

@@ -1,5 +1,5 @@
 """One measurement in a process of its own, so that runs share no memory or caches in Python:
-`python -m bench.child <task> <dsn>`, the mirror in WAREHOUSE_SOURCES. Prints one JSON line.
+`python -m bench.child <task> <dsn> <mirror folder>`. Prints one JSON line.
 
 Tasks: `load` (the loader end to end, then again on the unchanged file), `dagster` (the same load
 materialized as the asset through Dagster), `profile` (`load` under cProfile: where time goes).
@@ -11,13 +11,13 @@ from __future__ import annotations
 import cProfile
 import io
 import json
-import os
 import pstats
 import sys
 import time
 
-from loaders.base import load_table
-from loaders.jhu_csse import DEATHS_US
+from loaders.core.load import load_table
+from loaders.sources.jhu_csse.time_series import DEATHS_US
+from warehouse.settings import Mirror, Settings
 
 
 def peak_rss_mib() -> float:
@@ -29,13 +29,13 @@ def peak_rss_mib() -> float:
     raise RuntimeError("no VmHWM in /proc/self/status")
 
 
-def load(dsn: str) -> dict:
+def load(dsn: str, settings: Settings) -> dict:
     started = time.perf_counter()
-    [first] = load_table(DEATHS_US, dsn)
+    [first] = load_table(DEATHS_US, dsn, settings)
     seconds = time.perf_counter() - started
     peak = peak_rss_mib()
     started = time.perf_counter()
-    [again] = load_table(DEATHS_US, dsn)
+    [again] = load_table(DEATHS_US, dsn, settings)
     return {
         "seconds": seconds,
         "rows": first.rows_loaded,
@@ -46,10 +46,9 @@ def load(dsn: str) -> dict:
     }
 
 
-def dagster(dsn: str) -> dict:
+def dagster(dsn: str, settings: Settings) -> dict:
     import dagster as dg
 
-    os.environ["WAREHOUSE_DSN"] = dsn
     from orchestration.definitions import defs
     from orchestration.defs.resources import resources
 
@@ -57,16 +56,16 @@ def dagster(dsn: str) -> dict:
     with dg.DagsterInstance.ephemeral() as instance:
         started = time.perf_counter()
         result = dg.materialize(
-            defs.assets, selection=[key], resources=resources(), instance=instance
+            defs.assets, selection=[key], resources=resources(settings), instance=instance
         )
         seconds = time.perf_counter() - started
     return {"seconds": seconds, "success": result.success}
 
 
-def profile(dsn: str) -> dict:
+def profile(dsn: str, settings: Settings) -> dict:
     profiler = cProfile.Profile()
     started = time.perf_counter()
-    profiler.runcall(load_table, DEATHS_US, dsn)
+    profiler.runcall(load_table, DEATHS_US, dsn, settings)
     seconds = time.perf_counter() - started
     text = io.StringIO()
     stats = pstats.Stats(profiler, stream=text).sort_stats("cumulative")
@@ -77,5 +76,6 @@ def profile(dsn: str) -> dict:
 TASKS = {"load": load, "dagster": dagster, "profile": profile}
 
 if __name__ == "__main__":
-    task, dsn = sys.argv[1], sys.argv[2]
-    print(json.dumps(TASKS[task](dsn)))
+    task, dsn, mirror = sys.argv[1:4]
+    settings = Settings(sources=Mirror(mirror), dsn=dsn)
+    print(json.dumps(TASKS[task](dsn, settings)))

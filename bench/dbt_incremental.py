@@ -10,7 +10,6 @@ and a timed incremental build. Builds are `dbt build` of the selection's seeds a
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -18,10 +17,11 @@ from pathlib import Path
 
 from bench import inputs
 from bench.server import fresh_database
-from loaders.base import load_table
-from loaders.database import connection_env
-from loaders.jhu_csse import DEATHS_US
+from loaders.core.load import load_table
 from loaders.registry import TABLES
+from loaders.sources.jhu_csse.time_series import DEATHS_US
+from warehouse.database import connection_env
+from warehouse.settings import Mirror, Settings, child_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ROOT / "dbt_project"
@@ -44,17 +44,17 @@ def _measure(admin: str, real_file: Path, size: int, work: Path, runs: int) -> d
     mirror = _mirror(real_file, size, work / "mirror_dbt", extra_days=0)
     figures = {"full": [], "incremental": [], "load_one_more_day": [], "incremental_in_dbt": []}
     with fresh_database(admin) as dsn:
-        env = {**os.environ, **connection_env(dsn), "WAREHOUSE_SOURCES": str(mirror)}
-        os.environ["WAREHOUSE_SOURCES"] = str(mirror)
+        env = child_environment({**connection_env(dsn), "WAREHOUSE_SOURCES": str(mirror)})
+        settings = Settings(sources=Mirror(str(mirror)), dsn=dsn)
         for spec in _raw_tables(env, work):
-            load_table(spec, dsn)
+            load_table(spec, dsn, settings)
         figures["full"].append(_dbt(env, work, "--full-refresh"))
         figures["full_in_dbt"] = [_elapsed_in_dbt(work)]
         figures["full_nodes"] = _slowest_nodes(work)
         for day in range(1, runs + 1):
             _mirror(real_file, size, mirror, extra_days=day)
             started = time.perf_counter()
-            load_table(DEATHS_US, dsn)
+            load_table(DEATHS_US, dsn, settings)
             figures["load_one_more_day"].append(time.perf_counter() - started)
             figures["incremental"].append(_dbt(env, work))
             figures["incremental_in_dbt"].append(_elapsed_in_dbt(work))

@@ -18,8 +18,8 @@ import io
 from datetime import date, timedelta
 from pathlib import Path
 
-from loaders.jhu_csse import DEATHS_US
-from loaders.jhu_csse_wide import date_columns
+from loaders.sources.jhu_csse.time_series import DEATHS_US
+from loaders.sources.jhu_csse.wide import date_columns
 
 SOURCE = DEATHS_US.source.name
 FILE = f"{DEATHS_US.file_name}.gz"

@@ -3,10 +3,11 @@
 import argparse
 import sys
 
-from loaders.base import load_table
-from loaders.database import warehouse_dsn
-from loaders.errors import LoadError
+from loaders.core.errors import LoadError
+from loaders.core.load import load_table
 from loaders.registry import TABLES, table
+from warehouse.database import warehouse_dsn
+from warehouse.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,11 +16,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="reload even if the file is unchanged")
     args = parser.parse_args(argv)
     specs = [table(name) for name in args.tables] or TABLES
-    dsn = warehouse_dsn()
+    settings = Settings.from_env()
+    dsn = warehouse_dsn(settings)
     failed = False
     for spec in specs:
         try:
-            for result in load_table(spec, dsn, force=args.force):
+            for result in load_table(spec, dsn, settings, force=args.force):
                 print(
                     f"{result.table:<48} {result.status:<10} read {result.rows_read:>9,} "
                     f"added {result.rows_added:>9,} changed {result.rows_changed:>7,} "

@@ -1,6 +1,7 @@
-"""Every table the loaders fill, in load order."""
+"""Every table the loaders fill, in load order: one line per source."""
 
-from loaders import (
+from loaders.core.spec import TableSpec
+from loaders.sources import (
     cps_covid,
     delaware_dhss,
     hhs_hospital,
@@ -9,7 +10,6 @@ from loaders import (
     oi_economic_tracker,
     phac_canada,
 )
-from loaders.base import TableSpec
 
 TABLES: list[TableSpec] = [
     *nyt_covid.TABLES,

@@ -6,15 +6,12 @@ The docs read the warehouse's catalog (column types, row counts) and the project
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from orchestration.environment import ROOT, prepare_environment
 
-HOST = os.environ.get("DBT_DOCS_HOST", "127.0.0.1")
-PORT = os.environ.get("DBT_DOCS_PORT", "8080")
 DBT_PROJECT = ROOT / "dbt_project"
 
 
@@ -35,12 +32,13 @@ def serve_command(host: str, port: str | int, target_path: Path | None = None) -
 
 
 def main() -> int:
-    prepare_environment()
+    settings = prepare_environment()
+    host, port = settings.docs_host, settings.docs_port
     generated = subprocess.run(generate_command(), cwd=DBT_PROJECT)
     if generated.returncode != 0:
         return generated.returncode
-    print(f"dbt docs on http://{HOST}:{PORT} (Ctrl-C stops)")
-    return subprocess.run(serve_command(HOST, PORT), cwd=DBT_PROJECT).returncode
+    print(f"dbt docs on http://{host}:{port} (Ctrl-C stops)")
+    return subprocess.run(serve_command(host, port), cwd=DBT_PROJECT).returncode
 
 
 if __name__ == "__main__":

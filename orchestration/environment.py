@@ -1,43 +1,44 @@
 """Point every process (Dagster, dbt, loaders) at the same warehouse and Dagster storage.
 
-Called once by `make run`, `make ui` and `make docs` before anything else starts: it starts the
-embedded Postgres unless WAREHOUSE_DSN is set, and exports the variables the rest reads.
+Entry points (`make run`, `make ui`, `make docs`, the code server) call `prepare_environment`
+first: it starts the embedded Postgres unless WAREHOUSE_DSN is set, and exports what the
+processes they start read: the DSN, Dagster's storage and home, and the WAREHOUSE_DB_*
+variables of `dbt_project/profiles.yml`.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
-from loaders.database import (
-    as_url,
-    connection_env,
-    dagster_storage_dsn,
-    warehouse_dsn,
-    warehouse_home,
-)
+from warehouse.database import as_url, connection_env, dagster_storage_dsn, warehouse_dsn
+from warehouse.settings import PROJECT_ROOT, Settings, export_environment
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 DAGSTER_YAML = ROOT / "dagster.yaml"
 
 
-def prepare_environment() -> dict[str, str]:
-    """Exports WAREHOUSE_DSN, WAREHOUSE_DB_*, DAGSTER_POSTGRES_URL, DAGSTER_HOME; returns them."""
+def process_environment(settings: Settings) -> dict[str, str]:
+    """WAREHOUSE_DSN, WAREHOUSE_DB_*, DAGSTER_POSTGRES_URL and DAGSTER_HOME for `settings`."""
     # dagster-postgres speaks psycopg2; SQLAlchemy 2.1 would pick psycopg 3 for a bare URL.
-    dagster_url = as_url(dagster_storage_dsn()).replace(
+    dagster_url = as_url(dagster_storage_dsn(settings)).replace(
         "postgresql://", "postgresql+psycopg2://", 1
     )
-    dsn = warehouse_dsn()
-    dagster_home = Path(os.environ.get("DAGSTER_HOME") or warehouse_home() / "dagster_home")
+    dsn = warehouse_dsn(settings)
+    dagster_home = settings.dagster_home_path
     dagster_home.mkdir(parents=True, exist_ok=True)
     # Dagster reads dagster.yaml from DAGSTER_HOME; the repository's copy is the one to edit.
-    shutil.copyfile(DAGSTER_YAML, dagster_home / "dagster.yaml")
-    exported = {
+    shutil.copyfile(DAGSTER_YAML, Path(dagster_home) / "dagster.yaml")
+    return {
         "WAREHOUSE_DSN": dsn,
         "DAGSTER_POSTGRES_URL": dagster_url,
-        "DAGSTER_HOME": str(dagster_home.resolve()),
+        "DAGSTER_HOME": str(dagster_home),
         **connection_env(dsn),
     }
-    os.environ.update(exported)
-    return exported
+
+
+def prepare_environment(settings: Settings | None = None) -> Settings:
+    """Exports `process_environment`; returns the settings as the started processes see them."""
+    settings = settings or Settings.from_env()
+    export_environment(process_environment(settings))
+    return Settings.from_env()

@@ -12,11 +12,11 @@ from orchestration.environment import prepare_environment
 def main() -> int:
     started = time.monotonic()
     print("Starting the warehouse database...", flush=True)
-    prepare_environment()
+    settings = prepare_environment()
     print("Parsing the dbt project...", flush=True)
-    from orchestration.defs.project import dbt_project
+    from orchestration.defs.project import prepare_manifest
 
-    dbt_project.preparer.prepare(dbt_project)
+    prepare_manifest()
 
     import dagster as dg
 
@@ -24,8 +24,7 @@ def main() -> int:
     from orchestration.defs.sensors import send_run_alerts
     from orchestration.progress import progress_logger
     from orchestration.summary import render, summarize
-    from publish.dashboard import FILE_NAME, reports_folder
-    from publish.exports import exports_folder
+    from publish.dashboard import FILE_NAME
 
     print("Materializing every asset through Dagster...", flush=True)
     job = defs.resolve_job_def("refresh_all").with_logger_defs({"progress": progress_logger})
@@ -34,7 +33,7 @@ def main() -> int:
             instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
         )
         # No daemon watches an in-process run, so its alerts are sent from here.
-        send_run_alerts(instance, result.dagster_run, _alert_logger())
+        send_run_alerts(instance, result.dagster_run, settings.alert_webhook, _alert_logger())
     rows = summarize(result.all_events)
     print()
     print(render(rows))
@@ -44,8 +43,8 @@ def main() -> int:
     )
     print("Next: `make ui` opens the Dagster UI on http://127.0.0.1:3000 (this run is there);")
     print("      `make docs` serves the dbt docs on http://127.0.0.1:8080;")
-    print(f"      open {reports_folder() / FILE_NAME} in a browser (the report, works offline);")
-    print(f"      {exports_folder()}/ holds every mart as CSV and Parquet (latest/: last rows).")
+    print(f"      open {settings.reports / FILE_NAME} in a browser (the report, works offline);")
+    print(f"      {settings.exports}/ holds every mart as CSV and Parquet (latest/: last rows).")
     failed_checks = sum(r.checks_failed for r in rows)
     return 0 if result.success and failed_checks == 0 else 1
 

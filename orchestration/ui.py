@@ -4,20 +4,20 @@ import os
 import shutil
 import sys
 
+from orchestration.defs.project import prepare_manifest
 from orchestration.environment import ROOT, prepare_environment
-
-HOST = os.environ.get("DAGSTER_UI_HOST", "127.0.0.1")
-PORT = os.environ.get("DAGSTER_UI_PORT", "3000")
 
 
 def main() -> None:
-    prepare_environment()
+    settings = prepare_environment()
+    prepare_manifest()
     dagster = shutil.which("dagster") or os.path.join(os.path.dirname(sys.executable), "dagster")
-    print(f"Dagster UI on http://{HOST}:{PORT} (webserver and daemon; Ctrl-C stops both)")
+    host, port = settings.ui_host, str(settings.ui_port)
+    print(f"Dagster UI on http://{host}:{port} (webserver and daemon; Ctrl-C stops both)")
     os.chdir(ROOT)
     os.execv(
         dagster,
-        [dagster, "dev", "-m", "orchestration.definitions", "--host", HOST, "--port", PORT],
+        [dagster, "dev", "-m", "orchestration.definitions", "--host", host, "--port", port],
     )
 
 

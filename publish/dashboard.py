@@ -8,7 +8,6 @@ folder), replaced atomically. `python -m publish.dashboard` builds it from the w
 from __future__ import annotations
 
 import html
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +20,6 @@ from publish.charts import cases_figure, correlation_figure, forecast_figure
 from publish.charts_geo import delaware_map_figure, restrictions_figure
 from publish.report_data import ReportData, read_report_data
 
-REPORTS_VARIABLE = "WAREHOUSE_REPORTS"
 FILE_NAME = "dashboard.html"
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -32,11 +30,6 @@ class Section:
     heading: str
     text: str
     figure: go.Figure
-
-
-def reports_folder() -> Path:
-    default = Path(__file__).resolve().parents[1] / "reports"
-    return Path(os.environ.get(REPORTS_VARIABLE) or default)
 
 
 def sections(data: ReportData) -> list[Section]:
@@ -107,9 +100,10 @@ section{{margin-bottom:2em}}p{{color:#444}}</style>
 """
 
 
-def write_dashboard(dsn: str, folder: Path | None = None) -> tuple[Path, list[Section]]:
-    """Read the marts, draw every chart, replace the HTML file; returns it and the sections."""
-    target = (folder or reports_folder()) / FILE_NAME
+def write_dashboard(dsn: str, folder: Path) -> tuple[Path, list[Section]]:
+    """Read the marts, draw every chart, replace the HTML file in `folder` (WAREHOUSE_REPORTS,
+    `reports/` by default); returns it and the sections."""
+    target = folder / FILE_NAME
     parts = sections(read_report_data(dsn))
     page = render(parts, datetime.now(UTC))
     with replacing(target) as (temporary,):
@@ -118,7 +112,9 @@ def write_dashboard(dsn: str, folder: Path | None = None) -> tuple[Path, list[Se
 
 
 if __name__ == "__main__":
-    from loaders.database import warehouse_dsn
+    from warehouse.database import warehouse_dsn
+    from warehouse.settings import Settings
 
-    path, _ = write_dashboard(warehouse_dsn())
+    settings = Settings.from_env()
+    path, _ = write_dashboard(warehouse_dsn(settings), settings.reports)
     print(f"Report written to {path}")

@@ -10,7 +10,6 @@ in blocks), never held in memory whole; its files are replaced together once all
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from psycopg import sql
 
 from publish.atomic import replacing
 
-EXPORTS_VARIABLE = "WAREHOUSE_EXPORTS"
 MART_SCHEMA = "marts"
 LATEST_FOLDER = "latest"
 CSV_BLOCK_BYTES = 8 << 20
@@ -73,11 +71,6 @@ class ExportResult:
     files: dict[str, int]  # path relative to the exports folder -> bytes
 
 
-def exports_folder() -> Path:
-    default = Path(__file__).resolve().parents[1] / "exports"
-    return Path(os.environ.get(EXPORTS_VARIABLE) or default)
-
-
 def mart_tables(dsn: str) -> list[str]:
     with psycopg.connect(dsn) as conn:
         rows = conn.execute(
@@ -88,9 +81,9 @@ def mart_tables(dsn: str) -> list[str]:
     return [name for (name,) in rows]
 
 
-def export_mart(dsn: str, mart: str, folder: Path | None = None) -> ExportResult:
-    """Write the mart's full (and latest) CSV and Parquet files; returns rows and sizes."""
-    folder = folder or exports_folder()
+def export_mart(dsn: str, mart: str, folder: Path) -> ExportResult:
+    """Write the mart's full (and latest) CSV and Parquet files under `folder` (WAREHOUSE_EXPORTS,
+    `exports/` by default); returns rows and sizes."""
     latest = LATEST.get(mart)
     with psycopg.connect(dsn) as conn:
         columns = _columns(conn, mart)

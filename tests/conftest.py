@@ -10,6 +10,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from warehouse.settings import Mirror as SourcesMirror
+from warehouse.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = (ROOT.parent / "shared" / "data").resolve()
 
@@ -54,10 +57,12 @@ def dsn(postgres_server):
 
 @pytest.fixture
 def mirror(tmp_path, monkeypatch):
-    """An empty local mirror folder used as WAREHOUSE_SOURCES; write files with `put`."""
+    """An empty local mirror folder; write files with `put`. `settings` read from it, and so
+    does a process a test starts (WAREHOUSE_SOURCES is set)."""
 
     class Mirror:
         root = tmp_path / "mirror"
+        settings = Settings(sources=SourcesMirror(str(tmp_path / "mirror")))
 
         def put(self, source: str, relative_path: str, content: str | bytes) -> Path:
             path = self.root / source / relative_path

@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from loaders.roles import BI_READER, PASSWORD_VARIABLE, READABLE_SCHEMA, ensure_bi_reader
 from orchestration.defs.resources import Warehouse
+from warehouse.roles import BI_READER, PASSWORD_VARIABLE, READABLE_SCHEMA, ensure_bi_reader
 
 BI_READER_KEY = dg.AssetKey(["roles", BI_READER])
 
@@ -22,8 +22,10 @@ def bi_reader_asset(mart_keys: list[dg.AssetKey]) -> dg.AssetsDefinition:
             f"log in only when {PASSWORD_VARIABLE} is set."
         ),
     )
-    def _grant(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-        can_login = ensure_bi_reader(warehouse.dsn)
+    def _grant(
+        context: dg.AssetExecutionContext, warehouse: dg.ResourceParam[Warehouse]
+    ) -> dg.MaterializeResult:
+        can_login = ensure_bi_reader(warehouse.dsn, warehouse.settings.bi_reader_password)
         context.log.info(f"{BI_READER}: SELECT on {READABLE_SCHEMA}; login {can_login}")
         return dg.MaterializeResult(
             metadata={"readable_schema": READABLE_SCHEMA, "can_log_in": can_login}

@@ -1,13 +1,12 @@
 """Alert messages and their delivery: a Slack-compatible JSON POST, or the log when unset.
 
-The webhook's URL is read from WAREHOUSE_ALERT_WEBHOOK at send time and never stored; any
+The webhook's URL comes from WAREHOUSE_ALERT_WEBHOOK (the settings) and is never logged; any
 endpoint that accepts `{"text": "..."}` works (Slack, Mattermost, Rocket.Chat, a test server).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,9 +36,8 @@ class TableLoad:
         return self.table.split("__", 1)[0]
 
 
-def send(text: str, log: logging.Logger | None = None) -> bool:
-    """POST `text` to the webhook; returns False (after logging it) when none is configured."""
-    url = os.environ.get(WEBHOOK_VARIABLE, "").strip()
+def send(text: str, url: str | None, log: logging.Logger | None = None) -> bool:
+    """POST `text` to the webhook `url`; returns False (after logging it) when there is none."""
     if not url:
         (log or logger).info("%s is unset; alert not sent:\n%s", WEBHOOK_VARIABLE, text)
         return False

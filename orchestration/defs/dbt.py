@@ -44,7 +44,7 @@ def dbt_build_args(full_refresh: bool = False) -> list[str]:
 def dbt_models(
     context: dg.AssetExecutionContext,
     dbt: DbtCliResource,
-    warehouse: Warehouse,
+    warehouse: dg.ResourceParam[Warehouse],
     config: DbtBuildConfig,
 ):
     invocation = dbt.cli(dbt_build_args(config.full_refresh), context=context)

@@ -78,7 +78,7 @@ STATE_CASES = """
         )
     ],
 )
-def case_forecast(context: dg.AssetExecutionContext, warehouse: Warehouse):
+def case_forecast(context: dg.AssetExecutionContext, warehouse: dg.ResourceParam[Warehouse]):
     with psycopg.connect(warehouse.dsn) as conn:
         cursor = conn.execute(STATE_CASES)
         daily = pd.DataFrame(cursor.fetchall(), columns=[d.name for d in cursor.description])

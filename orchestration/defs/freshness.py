@@ -15,7 +15,7 @@ from datetime import datetime
 import dagster as dg
 import psycopg
 
-from loaders.base import Source, TableSpec
+from loaders.core.spec import Source, TableSpec
 from loaders.registry import TABLES
 from orchestration.defs.raw import raw_asset_key
 from orchestration.defs.resources import Warehouse
@@ -104,7 +104,7 @@ def source_freshness_checks(source: Source, specs: list[TableSpec]) -> dg.AssetC
         ],
         can_subset=True,
     )
-    def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: dg.ResourceParam[Warehouse]):
         confirmations, attempted = last_confirmations(warehouse.dsn, [s.table for s in specs])
         for check_key in context.selected_asset_check_keys:
             spec = by_key[check_key.asset_key]

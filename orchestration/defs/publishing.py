@@ -8,7 +8,7 @@ import dagster as dg
 
 from orchestration.defs.resources import Warehouse
 from publish.dashboard import FILE_NAME, write_dashboard
-from publish.exports import LATEST, export_mart, exports_folder
+from publish.exports import LATEST, export_mart
 from publish.report_data import REPORT_MARTS
 
 GROUP = "reports"
@@ -32,8 +32,10 @@ def mart_key(name: str) -> dg.AssetKey:
         "forecast against actuals; Delaware ZIP case rates on a map beside county counts."
     ),
 )
-def dashboard(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    path, sections = write_dashboard(warehouse.dsn)
+def dashboard(
+    context: dg.AssetExecutionContext, warehouse: dg.ResourceParam[Warehouse]
+) -> dg.MaterializeResult:
+    path, sections = write_dashboard(warehouse.dsn, warehouse.settings.reports)
     points = {
         part.chart_id: sum(
             _points(trace) for trace in part.figure.data if trace.visible in (None, True)
@@ -72,14 +74,17 @@ def export_asset(key: dg.AssetKey) -> dg.AssetsDefinition:
             "replaced atomically."
         ),
     )
-    def _export(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-        result = export_mart(warehouse.dsn, mart)
-        context.log.info(f"{mart}: {result.rows:,} rows exported to {exports_folder()}")
+    def _export(
+        context: dg.AssetExecutionContext, warehouse: dg.ResourceParam[Warehouse]
+    ) -> dg.MaterializeResult:
+        folder = warehouse.settings.exports
+        result = export_mart(warehouse.dsn, mart, folder)
+        context.log.info(f"{mart}: {result.rows:,} rows exported to {folder}")
         files = ["| file | bytes |", "|---|---|"]
         files += [f"| {name} | {size:,} |" for name, size in sorted(result.files.items())]
         metadata = {
             "dagster/row_count": result.rows,
-            "folder": dg.MetadataValue.path(str(exports_folder())),
+            "folder": dg.MetadataValue.path(str(folder)),
             "files": dg.MetadataValue.md("\n".join(files)),
         }
         if result.latest_rows is not None:

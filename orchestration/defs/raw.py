@@ -4,7 +4,8 @@ import dagster as dg
 import psycopg
 from psycopg import sql
 
-from loaders.base import LoadResult, TableSpec, load_table
+from loaders.core.load import LoadResult, load_table
+from loaders.core.spec import TableSpec
 from loaders.registry import TABLES
 from orchestration.defs.resources import Warehouse
 from orchestration.defs.table_metadata import column_schema, preview
@@ -36,8 +37,8 @@ def loader_asset(spec: TableSpec) -> dg.AssetsDefinition:
             "dagster/column_schema": column_schema(spec),
         },
     )
-    def _load(context: dg.AssetExecutionContext, warehouse: Warehouse):
-        results = load_table(spec, warehouse.dsn)
+    def _load(context: dg.AssetExecutionContext, warehouse: dg.ResourceParam[Warehouse]):
+        results = load_table(spec, warehouse.dsn, warehouse.settings)
         for result in results:
             context.log.info(_describe(result))
         rejected = sum(r.rows_rejected for r in results)

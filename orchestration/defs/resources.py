@@ -1,28 +1,25 @@
-"""Resources: the warehouse connection and the dbt CLI."""
+"""Resources: the warehouse (its settings and database) and the dbt CLI."""
 
 from __future__ import annotations
 
-import os
+import functools
 
-import dagster as dg
-from dagster_dbt import DbtCliResource
-
-from loaders.database import connection_env
-from orchestration.defs.project import dbt_project
+from orchestration.defs.project import dbt_cli
+from warehouse.database import warehouse_dsn
+from warehouse.settings import Settings
 
 
-class Warehouse(dg.ConfigurableResource):
-    """The Postgres warehouse; the DSN comes from the environment only."""
+class Warehouse:
+    """What assets need: the settings, and the database they name (the embedded server is
+    started on first use when no WAREHOUSE_DSN is set)."""
 
-    dsn: str
+    def __init__(self, settings: Settings):
+        self.settings = settings
 
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        # dbt's profiles.yml reads the connection from WAREHOUSE_DB_* variables.
-        os.environ.update(connection_env(self.dsn))
+    @functools.cached_property
+    def dsn(self) -> str:
+        return warehouse_dsn(self.settings)
 
 
-def resources() -> dict:
-    return {
-        "warehouse": Warehouse(dsn=dg.EnvVar("WAREHOUSE_DSN")),
-        "dbt": DbtCliResource(project_dir=dbt_project),
-    }
+def resources(settings: Settings | None = None) -> dict:
+    return {"warehouse": Warehouse(settings or Settings.from_env()), "dbt": dbt_cli()}

@@ -11,6 +11,7 @@ import logging
 import dagster as dg
 
 from orchestration.defs.alerts import TableLoad, failure_message, new_data_message, send
+from orchestration.defs.resources import Warehouse
 
 LOADER_PREFIX = "raw"
 ROW_COUNTS = ("rows_added", "rows_changed", "rows_rejected")
@@ -53,12 +54,14 @@ def run_alerts(instance: dg.DagsterInstance, run: dg.DagsterRun) -> list[str]:
     return messages
 
 
-def send_run_alerts(instance: dg.DagsterInstance, run: dg.DagsterRun, log: logging.Logger) -> None:
+def send_run_alerts(
+    instance: dg.DagsterInstance, run: dg.DagsterRun, webhook: str | None, log: logging.Logger
+) -> None:
     messages = run_alerts(instance, run)
     if not messages:
         log.info(f"run {run.run_id}: no rows added, changed or rejected; no message")
     for text in messages:
-        send(text, log)
+        send(text, webhook, log)
 
 
 @dg.run_status_sensor(
@@ -70,8 +73,9 @@ def send_run_alerts(instance: dg.DagsterInstance, run: dg.DagsterRun, log: loggi
     ),
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
-def new_data_alert(context: dg.RunStatusSensorContext):
-    send_run_alerts(context.instance, context.dagster_run, context.log)
+def new_data_alert(context: dg.RunStatusSensorContext, warehouse: dg.ResourceParam[Warehouse]):
+    webhook = warehouse.settings.alert_webhook
+    send_run_alerts(context.instance, context.dagster_run, webhook, context.log)
 
 
 @dg.run_failure_sensor(
@@ -82,8 +86,9 @@ def new_data_alert(context: dg.RunStatusSensorContext):
     ),
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
-def run_failure_alert(context: dg.RunFailureSensorContext):
-    send_run_alerts(context.instance, context.dagster_run, context.log)
+def run_failure_alert(context: dg.RunFailureSensorContext, warehouse: dg.ResourceParam[Warehouse]):
+    webhook = warehouse.settings.alert_webhook
+    send_run_alerts(context.instance, context.dagster_run, webhook, context.log)
 
 
 def _count(metadata: dict, name: str) -> int:

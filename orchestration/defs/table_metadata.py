@@ -6,7 +6,7 @@ import dagster as dg
 import psycopg
 from psycopg import sql
 
-from loaders.base import TableSpec
+from loaders.core.spec import TableSpec
 
 PREVIEW_ROWS = 5
 PREVIEW_CELL_CHARS = 40

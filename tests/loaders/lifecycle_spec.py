@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import psycopg
 
-from loaders.base import Source, TableSpec
-from loaders.contract import Column, Contract
+from loaders.core.contract import Column, Contract
+from loaders.core.spec import Source, TableSpec
 
 SOURCE = Source(
     name="toy",

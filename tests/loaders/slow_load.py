@@ -12,8 +12,9 @@ from pathlib import Path
 
 import psycopg
 
-from loaders.base import load_table
+from loaders.core.load import load_table
 from tests.loaders.lifecycle_spec import SPEC
+from warehouse.settings import Settings
 
 CHUNK_ROWS = 5_000
 PAUSE_AT_WRITE = 3
@@ -34,7 +35,7 @@ def main(dsn: str, marker: Path) -> None:
         return original(self, buffer)
 
     psycopg.Copy.write = write_then_stall
-    load_table(dataclasses.replace(SPEC, chunk_rows=CHUNK_ROWS), dsn)
+    load_table(dataclasses.replace(SPEC, chunk_rows=CHUNK_ROWS), dsn, Settings.from_env())
 
 
 if __name__ == "__main__":

@@ -7,8 +7,8 @@ import gzip
 
 import pytest
 
-from loaders.base import load_table
-from loaders.errors import LoadError
+from loaders.core.errors import LoadError
+from loaders.core.load import load_table
 from tests.loaders.lifecycle_spec import (
     GOOD,
     GOOD_ROWS,
@@ -54,7 +54,7 @@ QUARANTINED = {
 def test_a_bad_row_is_quarantined_and_the_others_land(dsn, mirror, case):
     bad_row, line, reason = QUARANTINED[case]
     mirror.put("toy", "readings.csv", HEADER + TWO_GOOD + bad_row + "\n2020-03-02,B,4,3.5\n")
-    [result] = load_table(LENIENT, dsn)
+    [result] = load_table(LENIENT, dsn, mirror.settings)
     stored_text = bad_row.replace("\x00", "\\x00")  # Postgres text cannot hold NUL
 
     assert (result.status, result.rows_read, result.rows_loaded, result.rows_rejected) == (
@@ -76,7 +76,7 @@ def test_line_numbers_count_physical_lines_across_quoted_multi_line_fields(dsn, 
         "2020-03-02,D,4,3.5\n"  # line 9
     )
     mirror.put("toy", "readings.csv", content)
-    [result] = load_table(LENIENT, dsn)
+    [result] = load_table(LENIENT, dsn, mirror.settings)
     assert rejected(dsn) == [
         (result.load_id, 5, '2020-03-01,"B ""east""",x,1.5', "count: an integer expected, found x"),
         (
@@ -153,14 +153,14 @@ FAILING = {
 def test_a_structural_problem_fails_the_load_and_changes_nothing(dsn, mirror, case):
     file_name, content, message = FAILING[case]
     mirror.put("toy", "readings.csv", HEADER + TWO_GOOD + "2020-03-02,A,1O,2.5\n")
-    [good] = load_table(LENIENT, dsn)  # something stored, one row rejected
+    [good] = load_table(LENIENT, dsn, mirror.settings)  # something stored, one row rejected
     stored, rejects = raw_table(dsn), rejected(dsn)
     if file_name != "readings.csv":
         (mirror.root / "toy" / "readings.csv").unlink()
     mirror.put("toy", file_name, content)
 
     with pytest.raises(LoadError) as failure:
-        load_table(LENIENT, dsn)
+        load_table(LENIENT, dsn, mirror.settings)
 
     assert str(failure.value) == f"toy/readings.csv: {message}"
     assert ledger(dsn, "load_id, status, error, rows_loaded") == [
@@ -173,10 +173,10 @@ def test_a_structural_problem_fails_the_load_and_changes_nothing(dsn, mirror, ca
 
 def test_a_file_with_a_header_and_no_rows_loads_nothing_and_changes_nothing(dsn, mirror):
     mirror.put("toy", "readings.csv", GOOD)
-    load_table(SPEC, dsn)
+    load_table(SPEC, dsn, mirror.settings)
     stored = raw_table(dsn)
     mirror.put("toy", "readings.csv", HEADER)
-    [result] = load_table(SPEC, dsn)
+    [result] = load_table(SPEC, dsn, mirror.settings)
     assert (result.status, result.rows_read, result.rows_added, result.rows_changed) == (
         "succeeded",
         0,

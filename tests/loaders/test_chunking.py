@@ -1,7 +1,7 @@
 """Chunks are bounded by fields as well as records, so a wide file is read in bounded memory."""
 
-from loaders.jhu_csse import DEATHS_US
-from loaders.reader import open_text, read_chunks
+from loaders.core.reader import open_text, read_chunks
+from loaders.sources.jhu_csse.time_series import DEATHS_US
 
 
 def chunk_shapes(tmp_path, width: int, records: int, chunk_rows: int, chunk_cells: int | None):

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from loaders import convert as convert_module
-from loaders.contract import Column, Contract
-from loaders.validate import validate
+from loaders.core import convert as convert_module
+from loaders.core.contract import Column, Contract
+from loaders.core.validate import validate
 
 TODAY = date(2021, 6, 30)
 CONTRACT = Contract(

@@ -6,8 +6,10 @@ import pandas as pd
 import psycopg
 import pytest
 
-from loaders.base import load_table
-from loaders.cps_covid import (
+from loaders.core.errors import LoadError
+from loaders.core.load import load_table
+from loaders.core.snapshots import snapshot_files
+from loaders.sources.cps_covid.tables import (
     DISTRICT_TOTALS,
     LOCATION_FILES,
     SCHOOL_CASE_COUNTS,
@@ -15,8 +17,7 @@ from loaders.cps_covid import (
     SCHOOL_SNAPSHOTS,
     TABLES,
 )
-from loaders.errors import LoadError
-from loaders.mirror import snapshot_files
+from warehouse.settings import Mirror, Settings
 
 SCHOOLS = "allCpsCovidData.csv"
 ID_HEADER = "School,Latitude,Longitude,CPS_School_ID,7Total,14Total,gTotal"
@@ -72,8 +73,8 @@ def rejects(dsn, table):
 
 def test_id_layout_lands_one_row_per_school_and_one_per_dated_column(dsn, mirror):
     mirror.put("cps_covid", f"snapshots/2021-02-10_{SCHOOLS}", FEB_10)
-    load_table(SCHOOL_SNAPSHOTS, dsn)
-    load_table(SCHOOL_CASE_COUNTS, dsn)
+    load_table(SCHOOL_SNAPSHOTS, dsn, mirror.settings)
+    load_table(SCHOOL_CASE_COUNTS, dsn, mirror.settings)
     assert query(
         dsn,
         "select snapshot_date::text, captured_at, school_key, school_id, school_id_match, "
@@ -103,8 +104,8 @@ def test_id_layout_lands_one_row_per_school_and_one_per_dated_column(dsn, mirror
 def test_early_snapshot_is_matched_by_name_then_location_and_renames_stay_one_school(dsn, mirror):
     for day, content in (("2021-01-19", JAN_19), ("2021-02-10", FEB_10), ("2021-03-28", MAR_28)):
         mirror.put("cps_covid", f"snapshots/{day}_{SCHOOLS}", content)
-    load_table(SCHOOL_SNAPSHOTS, dsn)
-    load_table(SCHOOL_CASE_COUNTS, dsn)
+    load_table(SCHOOL_SNAPSHOTS, dsn, mirror.settings)
+    load_table(SCHOOL_CASE_COUNTS, dsn, mirror.settings)
     assert query(
         dsn,
         "select snapshot_date::text, school_key, school_id, school_id_match, school_name, "
@@ -146,9 +147,12 @@ def test_a_later_capture_of_the_same_day_wins(dsn, mirror):
         "ADDAMS,41.6987388,-87.53297604,609772,0,0,2,0,1\n", ""
     )
     mirror.put("cps_covid", f"snapshots/2021-03-28T1830_{SCHOOLS}", later)
-    assert [f.vintage for f in SCHOOL_SNAPSHOTS.files()] == ["2021-03-28", "2021-03-28T18:30:00"]
-    load_table(SCHOOL_SNAPSHOTS, dsn)
-    load_table(SCHOOL_CASE_COUNTS, dsn)
+    assert [f.vintage for f in SCHOOL_SNAPSHOTS.files(Settings.from_env())] == [
+        "2021-03-28",
+        "2021-03-28T18:30:00",
+    ]
+    load_table(SCHOOL_SNAPSHOTS, dsn, mirror.settings)
+    load_table(SCHOOL_CASE_COUNTS, dsn, mirror.settings)
     assert query(dsn, latest("school_snapshots", "snapshot_date::text, school_key, "
                              "cases_cumulative, captured_at")) == [
         ("2021-03-28", "610001", 4, "2021-03-28T18:30:00"),
@@ -183,8 +187,12 @@ MALFORMED = (
 
 def test_malformed_rows_are_quarantined_with_their_reason(dsn, mirror):
     mirror.put("cps_covid", f"snapshots/2021-02-10_{SCHOOLS}", MALFORMED)
-    [snapshots] = load_table(dataclasses.replace(SCHOOL_SNAPSHOTS, reject_threshold=1.0), dsn)
-    [counts] = load_table(dataclasses.replace(SCHOOL_CASE_COUNTS, reject_threshold=1.0), dsn)
+    [snapshots] = load_table(
+        dataclasses.replace(SCHOOL_SNAPSHOTS, reject_threshold=1.0), dsn, mirror.settings
+    )
+    [counts] = load_table(
+        dataclasses.replace(SCHOOL_CASE_COUNTS, reject_threshold=1.0), dsn, mirror.settings
+    )
     duplicate = "duplicate key ({}): first seen on line 2"
     assert rejects(dsn, "school_snapshots") == [
         (3, "cases_cumulative: an integer expected, found x"),
@@ -214,7 +222,7 @@ def test_malformed_rows_are_quarantined_with_their_reason(dsn, mirror):
 def test_too_many_rejects_fail_the_load_and_land_nothing(dsn, mirror):
     mirror.put("cps_covid", f"snapshots/2021-02-10_{SCHOOLS}", MALFORMED)
     with pytest.raises(LoadError, match="above the 1% threshold; nothing was loaded"):
-        load_table(SCHOOL_SNAPSHOTS, dsn)
+        load_table(SCHOOL_SNAPSHOTS, dsn, mirror.settings)
     assert query(dsn, "select count(*) from raw.cps_covid__school_snapshots") == [(0,)]
     assert query(dsn, "select status, rows_rejected from meta.load_log") == [("failed", 4)]
 
@@ -231,7 +239,7 @@ def test_structural_problems_fail_with_a_message(dsn, mirror, content, message):
     mirror.put("cps_covid", f"snapshots/2021-02-10_{SCHOOLS}", content)
     for spec in (SCHOOL_SNAPSHOTS, SCHOOL_CASE_COUNTS):
         with pytest.raises(LoadError, match=message):
-            load_table(spec, dsn)
+            load_table(spec, dsn, mirror.settings)
 
 
 def test_district_totals_load_all_three_layouts(dsn, mirror):
@@ -248,7 +256,7 @@ def test_district_totals_load_all_three_layouts(dsn, mirror):
     mirror.put("cps_covid", "snapshots/2021-02-10_CPStotals.csv",
                "date,daily,running,7DaySum,7DayAvg,14DaySum,14DayAvg\n"
                "20200307,1,1,1,0.142857143,1,0.071428571\n")  # fmt: skip
-    load_table(DISTRICT_TOTALS, dsn)
+    load_table(DISTRICT_TOTALS, dsn, mirror.settings)
     assert query(
         dsn,
         "select snapshot_date::text, report_date::text, cases_daily, cases_running, "
@@ -270,7 +278,9 @@ def test_malformed_district_totals_are_quarantined(dsn, mirror):
         "date,daily,running\n20210115,390,390\n20210116,many,390\n2021-01-17,0,390\n"
         "20210118,0,-1\n20990101,0,390\n20210115,1,391\n",
     )
-    [result] = load_table(dataclasses.replace(DISTRICT_TOTALS, reject_threshold=1.0), dsn)
+    [result] = load_table(
+        dataclasses.replace(DISTRICT_TOTALS, reject_threshold=1.0), dsn, mirror.settings
+    )
     assert rejects(dsn, "district_totals") == [
         (3, "cases_daily: an integer expected, found many"),
         (4, "report_date: date %Y%m%d expected, found 2021-01-17"),
@@ -295,7 +305,7 @@ def test_both_location_headers_load_as_one_list(dsn, mirror):
         "School,School-Hyphen,Latitude,Longitude\n"
         "AGASSIZ,AGASSIZ,41.934126299999996,-87.65622867\nAIR FORCE,AIR-FORCE,41.82,-87.63\n",
     )
-    first, second = load_table(SCHOOL_LOCATIONS, dsn)
+    first, second = load_table(SCHOOL_LOCATIONS, dsn, mirror.settings)
     assert (first.rows_added, second.rows_added, second.rows_changed) == (2, 0, 0)
     assert query(
         dsn,
@@ -316,7 +326,8 @@ def test_root_file_is_a_new_capture_only_when_it_differs_from_the_newest_snapsho
 
     def listed():
         return [
-            (f.relative_path, f.vintage) for f in snapshot_files("cps_covid", SCHOOLS, "u", now)
+            (f.relative_path, f.vintage)
+            for f in snapshot_files(mirror.settings.sources, "cps_covid", SCHOOLS, "u", now)
         ]
 
     assert listed() == [
@@ -328,12 +339,9 @@ def test_root_file_is_a_new_capture_only_when_it_differs_from_the_newest_snapsho
 
 
 @pytest.mark.parametrize("mirror_setting", [None, "http://mirror.example/data"])
-def test_without_a_folder_every_fetch_of_the_current_file_is_a_capture(monkeypatch, mirror_setting):
-    if mirror_setting:
-        monkeypatch.setenv("WAREHOUSE_SOURCES", mirror_setting)
-    else:
-        monkeypatch.delenv("WAREHOUSE_SOURCES", raising=False)
-    [current] = snapshot_files("cps_covid", SCHOOLS, "https://x/a.csv", datetime(2021, 9, 1))
+def test_without_a_folder_every_fetch_of_the_current_file_is_a_capture(mirror_setting):
+    where = Mirror(mirror_setting)
+    [current] = snapshot_files(where, "cps_covid", SCHOOLS, "https://x/a.csv", datetime(2021, 9, 1))
     assert (current.relative_path, current.vintage) == (SCHOOLS, "2021-09-01T00:00:00")
 
 
@@ -342,7 +350,7 @@ def test_every_cps_file_lands_from_the_mirror(dsn, shared_data, monkeypatch):
     monkeypatch.setenv("WAREHOUSE_SOURCES", str(shared_data))
     folder = shared_data / "cps_covid"
     for spec in TABLES:
-        load_table(spec, dsn)
+        load_table(spec, dsn, Settings.from_env())
     assert query(dsn, "select count(*) from meta.rejected_rows") == [(0,)]
     assert query(
         dsn,

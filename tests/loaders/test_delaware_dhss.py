@@ -5,9 +5,11 @@ import json
 import psycopg
 import pytest
 
-from loaders import base
-from loaders.base import load_table
-from loaders.delaware_dhss import (
+from loaders.core import errors as base
+from loaders.core.errors import StructuralError
+from loaders.core.json_reader import read_json_object
+from loaders.core.load import load_table
+from loaders.sources.delaware_dhss.tables import (
     MITIGATION_TIMELINE,
     SNAPSHOT_DATE,
     TABLES,
@@ -15,8 +17,7 @@ from loaders.delaware_dhss import (
     ZIP_CASES,
     ZIP_CENTROIDS,
 )
-from loaders.errors import StructuralError
-from loaders.json_source import read_json_object
+from warehouse.settings import Settings
 
 TIMELINE_HEADER = "Mitigation,Start,Until\n"
 DOWNLOAD_HEADER = "Location,County,Statistic,Value,Year,Month,Day,Date used,Unit,Age adjusted\n"
@@ -54,7 +55,7 @@ def test_timeline_dates_get_a_year_and_further_notice_is_flagged(dsn, mirror):
         "Winter pause,Dec 14,Jan 11\n"
         "Schools reopen,Jan 05,further notice\n",
     )
-    [result] = load_table(MITIGATION_TIMELINE, dsn)
+    [result] = load_table(MITIGATION_TIMELINE, dsn, mirror.settings)
     assert (result.status, result.rows_loaded, result.rows_rejected) == ("succeeded", 4, 0)
     rows = current(
         dsn,
@@ -79,7 +80,7 @@ def test_timeline_malformed_rows_are_quarantined(dsn, mirror):
         "Face covering required,Apr 28,Jun 01\n"
         "Too many,fields,Mar 12,Further Notice\n",
     )
-    [result] = load_table(lenient(MITIGATION_TIMELINE), dsn)
+    [result] = load_table(lenient(MITIGATION_TIMELINE), dsn, mirror.settings)
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (5, 1, 4)
     assert current(dsn, MITIGATION_TIMELINE, "mitigation, until_further_notice") == [
         ("Face covering required", True)
@@ -108,7 +109,7 @@ def test_zip_snapshot_drops_the_index_column_and_is_dated_by_its_commit(dsn, mir
         ",Zipcode,Value\n299,19701,677.7\n591,19702,abc\n892,,5.0\n1193,19701,600\n"
         "1497,19703,-1\n1797,19947,1266.4\n",
     )
-    [result] = load_table(lenient(ZIP_CASE_RATES), dsn)
+    [result] = load_table(lenient(ZIP_CASE_RATES), dsn, mirror.settings)
     assert result.extra_columns == []  # the unnamed pandas index is not data
     assert current(dsn, ZIP_CASE_RATES, "zip_code, snapshot_date::text, cases_per_10k") == [
         ("19701", SNAPSHOT_DATE, 677.7),
@@ -168,7 +169,7 @@ def test_zip_centroids_land_through_the_lifecycle(dsn, mirror):
         '{"19701": [39.598203, -75.69945], "19702": [39.6, "n/a"], "": [39.1, -75.5], '
         '"19701": [39.0, -75.0], "19703": [39.800945, -75.46455]}',
     )
-    [result] = load_table(lenient(ZIP_CENTROIDS), dsn)
+    [result] = load_table(lenient(ZIP_CENTROIDS), dsn, mirror.settings)
     assert (result.status, result.rows_read, result.rows_rejected) == ("succeeded", 5, 3)
     assert current(dsn, ZIP_CENTROIDS, "zip_code, latitude, longitude") == [
         ("19701", 39.598203, -75.69945),
@@ -186,23 +187,23 @@ def test_zip_centroids_land_through_the_lifecycle(dsn, mirror):
 
 
 def test_zip_downloads_are_listed_only_when_present(mirror, monkeypatch):
-    assert ZIP_CASES.files() == []
+    assert ZIP_CASES.files(Settings.from_env()) == []
     mirror.put("delaware_dhss", "zip-code-19702/download_covid_19_data/cases", DOWNLOAD_HEADER)
     mirror.put("delaware_dhss", "zip-code-19701/download_covid_19_data/cases.gz", b"")
-    assert [f.relative_path for f in ZIP_CASES.files()] == [
+    assert [f.relative_path for f in ZIP_CASES.files(Settings.from_env())] == [
         "zip-code-19701/download_covid_19_data/cases",
         "zip-code-19702/download_covid_19_data/cases",
     ]
     monkeypatch.delenv("WAREHOUSE_SOURCES")
     monkeypatch.setenv("DELAWARE_ZIP_CODES", "19947, 19701")
-    assert [f.official_url for f in ZIP_CASES.files()] == [
+    assert [f.official_url for f in ZIP_CASES.files(Settings.from_env())] == [
         "https://myhealthycommunity.dhss.delaware.gov/locations/zip-code-19947/download_covid_19_data/cases",
         "https://myhealthycommunity.dhss.delaware.gov/locations/zip-code-19701/download_covid_19_data/cases",
     ]
 
 
 def test_zip_download_without_files_loads_nothing_and_fails_nothing(dsn, mirror):
-    assert load_table(ZIP_CASES, dsn) == []
+    assert load_table(ZIP_CASES, dsn, mirror.settings) == []
 
 
 def test_zip_download_rows_and_malformed_rows(dsn, mirror):
@@ -218,7 +219,7 @@ def test_zip_download_rows_and_malformed_rows(dsn, mirror):
         "County New Castle,New Castle,Deaths,1,2020,3,16,Date of death,people,false\n"
         "Zip Code 19701,New Castle,Total Positive Cases,6,2020,3,15,Date reported,people,false\n",
     )
-    [result] = load_table(lenient(ZIP_CASES), dsn)
+    [result] = load_table(lenient(ZIP_CASES), dsn, mirror.settings)
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (6, 2, 4)
     assert current(
         dsn, ZIP_CASES, "unit, date::text, zip_code, statistic, value, age_adjusted"
@@ -264,17 +265,17 @@ GOOD_TIMELINE = TIMELINE_HEADER + "".join(
 def test_bad_timeline_files(dsn, mirror, content, outcome):
     spec = dataclasses.replace(MITIGATION_TIMELINE, reject_threshold=0.2)
     mirror.put("delaware_dhss", "DE_Mitigation_Timeline.csv", GOOD_TIMELINE)
-    load_table(spec, dsn)
+    load_table(spec, dsn, mirror.settings)
     columns = "mitigation, start_date, until_date, until_further_notice, _load_id"
     before = current(dsn, spec, columns)
     mirror.put("delaware_dhss", "DE_Mitigation_Timeline.csv", content)
     if isinstance(outcome, tuple):
-        [result] = load_table(spec, dsn)
+        [result] = load_table(spec, dsn, mirror.settings)
         [(line, _, reason)] = rejects(dsn)
         assert (result.rows_rejected, line) == (1, outcome[0]) and reason.startswith(outcome[1])
     else:
         with pytest.raises(base.LoadError, match=outcome):
-            load_table(spec, dsn)
+            load_table(spec, dsn, mirror.settings)
         assert rejects(dsn) == []
     assert current(dsn, spec, columns) == before
 
@@ -288,7 +289,7 @@ def test_every_delaware_file_in_the_mirror_loads(dsn, shared_data, monkeypatch):
     folder = shared_data / "delaware_dhss"
     specs = [MITIGATION_TIMELINE, ZIP_CASE_RATES, ZIP_CENTROIDS, ZIP_CASES]
     assert {s.table for s in TABLES} <= {s.table for s in specs}
-    listed = {f.relative_path for spec in specs for f in spec.files()}
+    listed = {f.relative_path for spec in specs for f in spec.files(Settings.from_env())}
     assert listed == {p.name for p in folder.iterdir() if p.is_file()}  # every file, no more
 
     with (folder / "DE_Mitigation_Timeline.csv").open(encoding="utf-8") as handle:
@@ -302,10 +303,12 @@ def test_every_delaware_file_in_the_mirror_loads(dsn, shared_data, monkeypatch):
         (ZIP_CENTROIDS, len(centroids)),
     ]
     for spec, count in expected_rows:
-        [result] = load_table(spec, dsn)
+        [result] = load_table(spec, dsn, Settings.from_env())
         assert (result.status, result.rows_read, result.rows_rejected) == ("succeeded", count, 0)
         assert len(current(dsn, spec, "1, 1")) == count, spec.table
-    assert load_table(ZIP_CASES, dsn) == []  # no per-ZIP download is in the mirror
+    assert (
+        load_table(ZIP_CASES, dsn, Settings.from_env()) == []
+    )  # no per-ZIP download is in the mirror
 
     columns = "mitigation, start_date::text, until_date::text, until_further_notice"
     by_text = {

@@ -8,9 +8,8 @@ import time
 
 import pytest
 
-from loaders.base import load_table
-from loaders.errors import LoadError
-from loaders.fetch import HttpPolicy, fetch
+from loaders.core.errors import LoadError
+from loaders.core.load import load_table
 from tests.loaders.http_server import Reply, ScriptedServer
 from tests.loaders.lifecycle_spec import (
     GOOD,
@@ -20,6 +19,7 @@ from tests.loaders.lifecycle_spec import (
     ledger,
     raw_table,
 )
+from warehouse.settings import HttpPolicy, Settings, SettingsError
 
 TIMEOUT = 0.3
 PATH = "/toy/readings.csv"
@@ -38,13 +38,13 @@ def server(monkeypatch):
 
 def failure_of(spec, dsn) -> str:
     with pytest.raises(LoadError) as failure:
-        load_table(spec, dsn)
+        load_table(spec, dsn, Settings.from_env())
     return str(failure.value)
 
 
 def test_a_server_error_is_retried_and_the_load_succeeds(dsn, server):
     server.route(PATH, Reply(status=500), Reply(status=503), Reply(body=GOOD.encode()))
-    [result] = load_table(SPEC, dsn)
+    [result] = load_table(SPEC, dsn, Settings.from_env())
     assert (result.status, result.rows_loaded) == ("succeeded", 3)
     assert server.paths_requested() == [PATH] * 3
     assert current_rows(dsn) == GOOD_ROWS
@@ -111,11 +111,13 @@ def test_a_304_skips_the_file_cheaply_and_the_ledger_says_unchanged(dsn, server,
         return frame
 
     spec = dataclasses.replace(SPEC, reshape=counting)
-    [first] = load_table(spec, dsn)
+    [first] = load_table(spec, dsn, Settings.from_env())
     calls_after_first = len(parsed)
     stored = raw_table(dsn)
-    [second] = load_table(spec, dsn)
-    [third] = load_table(spec, dsn)  # the validator was carried forward by the 'unchanged' row
+    [second] = load_table(spec, dsn, Settings.from_env())
+    [third] = load_table(
+        spec, dsn, Settings.from_env()
+    )  # the validator was carried forward by the 'unchanged' row
 
     assert [r.status for r in (first, second, third)] == ["succeeded", "unchanged", "unchanged"]
     assert len(parsed) == calls_after_first  # nothing parsed after the first load
@@ -138,8 +140,8 @@ def test_a_base_url_mirror_reads_names_with_spaces_and_falls_back_to_gz(dsn, ser
     server.route("/toy/Readings - State Daily.csv", Reply(body=GOOD.encode()))
     server.route("/toy/readings.csv.gz", Reply(body=gzip.compress(GOOD.encode())))
 
-    [spaced_result] = load_table(spaced, dsn)
-    [gz_result] = load_table(SPEC, dsn)
+    [spaced_result] = load_table(spaced, dsn, Settings.from_env())
+    [gz_result] = load_table(SPEC, dsn, Settings.from_env())
 
     assert (spaced_result.status, spaced_result.rows_loaded) == ("succeeded", 3)
     assert (gz_result.status, gz_result.rows_loaded) == ("succeeded", 3)
@@ -157,7 +159,7 @@ def test_a_base_url_mirror_reads_names_with_spaces_and_falls_back_to_gz(dsn, ser
 
 def test_a_folder_mirror_falls_back_to_gz(dsn, mirror):
     mirror.put("toy", "readings.csv.gz", gzip.compress(GOOD.encode()))
-    [result] = load_table(SPEC, dsn)
+    [result] = load_table(SPEC, dsn, mirror.settings)
     assert (result.status, result.rows_loaded) == ("succeeded", 3)
     assert current_rows(dsn) == GOOD_ROWS
 
@@ -203,7 +205,8 @@ def test_the_http_policy_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("WAREHOUSE_HTTP_TIMEOUT", "2.5")
     monkeypatch.setenv("WAREHOUSE_HTTP_RETRIES", "0")
     monkeypatch.delenv("WAREHOUSE_HTTP_BACKOFF", raising=False)
-    assert HttpPolicy.from_env() == HttpPolicy(2.5, 2.5, 0, HttpPolicy().backoff_seconds)
+    http = Settings.from_env().http
+    assert http == HttpPolicy(2.5, 2.5, 0, HttpPolicy().backoff_seconds)
     monkeypatch.setenv("WAREHOUSE_HTTP_RETRIES", "many")
-    with pytest.raises(LoadError, match="WAREHOUSE_HTTP_RETRIES must be a non-negative int, "):
-        fetch("http://127.0.0.1:9/x.csv")
+    with pytest.raises(SettingsError, match="WAREHOUSE_HTTP_RETRIES must be a non-negative int, "):
+        Settings.from_env()

@@ -5,9 +5,10 @@ from datetime import datetime
 import psycopg
 import pytest
 
-from loaders.base import load_table
-from loaders.errors import LoadError
-from loaders.hhs_hospital import MEASURES, PATIENT_IMPACT_STATE
+from loaders.core.errors import LoadError
+from loaders.core.load import load_table
+from loaders.sources.hhs_hospital.tables import MEASURES, PATIENT_IMPACT_STATE
+from warehouse.settings import Settings
 
 FILE = PATIENT_IMPACT_STATE.file_name
 HEADER = "\ufeffstate,date," + ",".join(MEASURES) + "\n"
@@ -43,7 +44,7 @@ def test_bom_quoted_thousands_blanks_and_unsorted_rows(dsn, mirror):
         + row("DE", "2020/03/02", "0", '"1,234,567"', "", "")
         + row("DE", "2020/03/01", "2", "999", "12"),
     )
-    [result] = load_table(PATIENT_IMPACT_STATE, dsn)
+    [result] = load_table(PATIENT_IMPACT_STATE, dsn, mirror.settings)
     assert (result.status, result.rows_loaded, result.rows_rejected) == ("succeeded", 3, 0)
     assert result.extra_columns == []  # the BOM does not hide the first header
     columns = (
@@ -71,7 +72,7 @@ def test_malformed_rows_are_quarantined(dsn, mirror):
         + row("NJ", "2021/06/10", "-1", "5"),
     )
     spec = dataclasses.replace(PATIENT_IMPACT_STATE, reject_threshold=1.0)
-    [result] = load_table(spec, dsn)
+    [result] = load_table(spec, dsn, mirror.settings)
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (7, 1, 6)
     assert current(dsn, "state, date::text, inpatient_beds") == [("MD", "2021-06-10", 11914)]
     zeros = ",0" * (len(MEASURES) - 2)
@@ -115,17 +116,17 @@ GOOD = HEADER + "".join(
 def test_bad_files(dsn, mirror, content, outcome):
     spec = dataclasses.replace(PATIENT_IMPACT_STATE, reject_threshold=0.2)
     mirror.put("hhs_hospital", FILE, GOOD)
-    load_table(spec, dsn)
+    load_table(spec, dsn, mirror.settings)
     columns = "state, date, inpatient_beds, deaths_covid, _load_id"
     before = current(dsn, columns)
     mirror.put("hhs_hospital", FILE, content)
     if isinstance(outcome, tuple):
-        [result] = load_table(spec, dsn)
+        [result] = load_table(spec, dsn, mirror.settings)
         [(line, _, reason)] = rejects(dsn)
         assert (result.rows_rejected, line) == (1, outcome[0]) and reason.startswith(outcome[1])
     else:
         with pytest.raises(LoadError, match=outcome):
-            load_table(spec, dsn)
+            load_table(spec, dsn, mirror.settings)
         assert rejects(dsn) == []
     assert current(dsn, columns) == before
 
@@ -134,13 +135,13 @@ def test_bad_files(dsn, mirror, content, outcome):
 def test_the_real_file_loads(dsn, shared_data, monkeypatch):
     monkeypatch.setenv("WAREHOUSE_SOURCES", str(shared_data))
     folder = shared_data / "hhs_hospital"
-    assert [f.relative_path for f in PATIENT_IMPACT_STATE.files()] == [
+    assert [f.relative_path for f in PATIENT_IMPACT_STATE.files(Settings.from_env())] == [
         p.name for p in folder.iterdir()
     ]
     with (folder / FILE).open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
 
-    [result] = load_table(PATIENT_IMPACT_STATE, dsn)
+    [result] = load_table(PATIENT_IMPACT_STATE, dsn, Settings.from_env())
     assert (result.status, result.rows_read, result.rows_rejected) == ("succeeded", len(rows), 0)
     assert result.extra_columns == []
     loaded = {

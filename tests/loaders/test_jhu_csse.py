@@ -10,11 +10,17 @@ import pandas as pd
 import psycopg
 import pytest
 
-from loaders import jhu_csse
-from loaders.base import load_table
-from loaders.errors import LoadError, StructuralError
-from loaders.jhu_csse import CONFIRMED_GLOBAL, DEATHS_GLOBAL, DEATHS_US, UID_LOOKUP
-from loaders.jhu_csse_daily_reports import DAILY_REPORTS_US, list_reports
+from loaders.core.errors import LoadError, StructuralError
+from loaders.core.load import load_table
+from loaders.sources import jhu_csse
+from loaders.sources.jhu_csse.daily_reports import DAILY_REPORTS_US, list_reports
+from loaders.sources.jhu_csse.time_series import (
+    CONFIRMED_GLOBAL,
+    DEATHS_GLOBAL,
+    DEATHS_US,
+    UID_LOOKUP,
+)
+from warehouse.settings import Settings, SettingsError
 
 JHU = "jhu_csse"
 D = date
@@ -79,7 +85,9 @@ def rejects(dsn):
 
 def load(spec, dsn, mirror, content, path=None, **changes):
     mirror.put(JHU, path or spec.file_name, content)
-    return load_table(replace(spec, **changes) if changes else spec, dsn, force=True)
+    return load_table(
+        replace(spec, **changes) if changes else spec, dsn, mirror.settings, force=True
+    )
 
 
 # The wide time series ---------------------------------------------------------------------------
@@ -129,8 +137,8 @@ def test_us_deaths_unpivot_with_fips_as_text_and_pseudo_counties_kept(dsn, mirro
 
 def test_the_gzip_copy_loads_and_an_unchanged_file_is_skipped(dsn, mirror):
     mirror.put(JHU, f"{DEATHS_US.file_name}.gz", gzip.compress(US.encode()))
-    [first] = load_table(DEATHS_US, dsn)
-    [second] = load_table(DEATHS_US, dsn)
+    [first] = load_table(DEATHS_US, dsn, mirror.settings)
+    [second] = load_table(DEATHS_US, dsn, mirror.settings)
     assert (first.status, first.rows_added, second.status) == ("succeeded", 12, "unchanged")
 
 
@@ -247,7 +255,7 @@ def test_structural_faults_fail_with_one_line(dsn, mirror, content, error):
     mirror.put(JHU, f"{DEATHS_US.file_name}.gz" if content[:2] == b"\x1f\x8b" else
                DEATHS_US.file_name, content)  # fmt: skip
     with pytest.raises(LoadError, match=error):
-        load_table(DEATHS_US, dsn)
+        load_table(DEATHS_US, dsn, mirror.settings)
     assert query(dsn, f"select count(*) from raw.{DEATHS_US.table}") == [(0,)]
 
 
@@ -291,7 +299,7 @@ def test_daily_reports_take_their_date_from_the_file_name(dsn, mirror):
     mirror.put(JHU, f"{REPORTS}/04-12-2020.csv", OLD_REPORT)
     mirror.put(JHU, f"{REPORTS}/01-05-2021.csv.gz", gzip.compress(REPORT.encode()))
     mirror.put(JHU, f"{REPORTS}/README.md", "not a report")
-    results = load_table(DAILY_REPORTS_US, dsn)
+    results = load_table(DAILY_REPORTS_US, dsn, mirror.settings)
     assert [(r.file_name, r.rows_loaded, r.rows_rejected) for r in results] == [
         (f"{REPORTS}/04-12-2020.csv", 2, 0),
         (f"{REPORTS}/01-05-2021.csv", 2, 0),
@@ -320,18 +328,18 @@ def test_daily_reports_take_their_date_from_the_file_name(dsn, mirror):
 def test_a_report_file_not_named_by_its_date_fails_the_listing(mirror):
     mirror.put(JHU, f"{REPORTS}/2021-01-05.csv", REPORT)
     with pytest.raises(StructuralError, match="expected a daily report named MM-DD-YYYY.csv"):
-        DAILY_REPORTS_US.files()
+        DAILY_REPORTS_US.files(Settings.from_env())
 
 
 def test_a_folder_mirror_without_reports_lists_none(mirror):
-    assert DAILY_REPORTS_US.files() == []
+    assert DAILY_REPORTS_US.files(Settings.from_env()) == []
 
 
 @pytest.mark.parametrize("where", ["", "http://mirror.example/data"])
 def test_without_a_folder_the_last_days_of_the_publication_are_listed(monkeypatch, where):
     monkeypatch.setenv("WAREHOUSE_SOURCES", where)
     monkeypatch.setenv("JHU_CSSE_DAILY_REPORT_DAYS", "3")
-    files = list_reports(DAILY_REPORTS_US, today=D(2021, 1, 10))
+    files = list_reports(DAILY_REPORTS_US, Settings.from_env(), today=D(2021, 1, 10))
     assert [(f.relative_path, f.vintage) for f in files] == [
         (f"{REPORTS}/01-07-2021.csv", "2021-01-07"),
         (f"{REPORTS}/01-08-2021.csv", "2021-01-08"),
@@ -341,23 +349,23 @@ def test_without_a_folder_the_last_days_of_the_publication_are_listed(monkeypatc
         "https://raw.githubusercontent.com/CSSEGISandData/COVID-19/master/csse_covid_19_data/"
         f"{REPORTS}/01-07-2021.csv"
     )
-    late = list_reports(DAILY_REPORTS_US, today=D(2026, 1, 1))
+    late = list_reports(DAILY_REPORTS_US, Settings.from_env(), today=D(2026, 1, 1))
     assert [f.vintage for f in late] == ["2023-03-07", "2023-03-08", "2023-03-09"]
-    early = list_reports(DAILY_REPORTS_US, today=D(2020, 4, 14))
+    early = list_reports(DAILY_REPORTS_US, Settings.from_env(), today=D(2020, 4, 14))
     assert [f.vintage for f in early] == ["2020-04-12", "2020-04-13"]
     monkeypatch.setenv("JHU_CSSE_DAILY_REPORT_DAYS", "all")
-    every = list_reports(DAILY_REPORTS_US, today=D(2026, 1, 1))
+    every = list_reports(DAILY_REPORTS_US, Settings.from_env(), today=D(2026, 1, 1))
     assert len(every) == (D(2023, 3, 9) - D(2020, 4, 12)).days + 1
     monkeypatch.setenv("JHU_CSSE_DAILY_REPORT_DAYS", "last week")
-    with pytest.raises(StructuralError, match="expected a number of days or 'all'"):
-        list_reports(DAILY_REPORTS_US)
+    with pytest.raises(SettingsError, match="expected a number of days or 'all'"):
+        Settings.from_env()
 
 
 def test_a_revised_report_adds_versions_only_for_its_changed_rows(dsn, mirror):
     mirror.put(JHU, f"{REPORTS}/01-05-2021.csv", REPORT)
-    load_table(DAILY_REPORTS_US, dsn)
+    load_table(DAILY_REPORTS_US, dsn, mirror.settings)
     mirror.put(JHU, f"{REPORTS}/01-05-2021.csv", REPORT.replace(",374095,4878,", ",374100,4878,"))
-    [revised] = load_table(DAILY_REPORTS_US, dsn)
+    [revised] = load_table(DAILY_REPORTS_US, dsn, mirror.settings)
     assert (revised.rows_added, revised.rows_changed) == (0, 1)
     assert current(dsn, DAILY_REPORTS_US, "province_state, confirmed") == [
         ("Alabama", 374100),
@@ -396,7 +404,7 @@ def test_every_real_jhu_file_lands_with_no_rejects(dsn, shared_data, monkeypatch
     monkeypatch.setenv("WAREHOUSE_SOURCES", str(shared_data))
     folder = shared_data / JHU
     for spec in jhu_csse.TABLES:
-        load_table(spec, dsn)
+        load_table(spec, dsn, Settings.from_env())
     on_disk = {
         p.relative_to(folder).as_posix().removesuffix(".gz")
         for p in folder.rglob("*")
@@ -431,5 +439,7 @@ def test_every_real_jhu_file_lands_with_no_rejects(dsn, shared_data, monkeypatch
         f"select combined_key, province_state from raw.{CONFIRMED_GLOBAL.table} "
         "where country_region = 'US' group by 1, 2",
     ) == [("US", None)]
-    again = [r.status for spec in jhu_csse.TABLES for r in load_table(spec, dsn)]
+    again = [
+        r.status for spec in jhu_csse.TABLES for r in load_table(spec, dsn, Settings.from_env())
+    ]
     assert set(again) == {"unchanged"}

@@ -5,8 +5,8 @@ from datetime import date
 
 import pandas as pd
 
-from loaders.jhu_csse import DEATHS_US
-from loaders.validate import validate
+from loaders.core.validate import validate
+from loaders.sources.jhu_csse.time_series import DEATHS_US
 
 HEADER = ["UID", "FIPS", "Admin2", "Province_State", "Country_Region", "Population"]
 PLACE = ["84010001", "10001.0", "Kent", "Delaware", "US", "180786"]

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import psycopg
 
-from loaders import ledger as load_ledger
-from loaders.base import load_table
-from loaders.file_load import app_name
+from loaders.core import ledger as load_ledger
+from loaders.core.land import app_name
+from loaders.core.load import load_table
 from tests.loaders.lifecycle_spec import (
     GOOD,
     HEADER,
@@ -60,7 +60,7 @@ def loader_backends(dsn: str) -> list[tuple]:
 
 def test_a_load_killed_mid_copy_leaves_nothing_and_the_next_load_completes(dsn, mirror, tmp_path):
     mirror.put("toy", "readings.csv", GOOD)
-    [first] = load_table(SPEC, dsn)
+    [first] = load_table(SPEC, dsn, mirror.settings)
     stored = raw_table(dsn)
     mirror.put("toy", "readings.csv", big_file())
     marker = tmp_path / "copying"
@@ -98,7 +98,7 @@ def test_a_load_killed_mid_copy_leaves_nothing_and_the_next_load_completes(dsn, 
         (killed_id, "running", True),
     ]
 
-    [result] = load_table(SPEC, dsn)
+    [result] = load_table(SPEC, dsn, mirror.settings)
 
     assert (result.status, result.rows_read, result.rows_added) == ("succeeded", ROWS, ROWS)
     assert ledger(dsn, "load_id, status, error") == [
@@ -116,14 +116,16 @@ def test_a_load_killed_mid_copy_leaves_nothing_and_the_next_load_completes(dsn, 
 
 def test_a_load_still_running_is_not_marked_abandoned(dsn, mirror):
     mirror.put("toy", "readings.csv", GOOD)
-    load_table(SPEC, dsn)  # creates the ledger
+    load_table(SPEC, dsn, mirror.settings)  # creates the ledger
     with psycopg.connect(dsn, autocommit=True) as live:
         live_id = load_ledger.start(
             live, source="toy", table_name=SPEC.table, file_name="x.csv", url="x", vintage=None
         )
-        load_table(SPEC, dsn, force=True)
+        load_table(SPEC, dsn, mirror.settings, force=True)
         assert ledger(dsn)[live_id - 1] == (live_id, "running")
-    [after] = load_table(SPEC, dsn, force=True)  # its connection closed: it is gone
+    [after] = load_table(
+        SPEC, dsn, mirror.settings, force=True
+    )  # its connection closed: it is gone
     assert ledger(dsn) == [
         (1, "succeeded"),
         (live_id, "abandoned"),

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from loaders.registry import TABLES
+from warehouse.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -30,7 +31,7 @@ def mirror_files(root: Path) -> set[str]:
 def listed_files(root: Path) -> set[str]:
     listed = set()
     for spec in TABLES:
-        for source_file in spec.files():
+        for source_file in spec.files(Settings.from_env()):
             path = root / spec.source.name / source_file.relative_path
             if not path.exists() and path.with_name(path.name + ".gz").exists():
                 path = path.with_name(path.name + ".gz")

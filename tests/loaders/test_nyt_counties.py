@@ -9,9 +9,11 @@ from datetime import date
 import psycopg
 import pytest
 
-from loaders.base import SourceFile, load_table
-from loaders.errors import LoadError
-from loaders.nyt_covid import US_COUNTIES
+from loaders.core.errors import LoadError
+from loaders.core.load import load_table
+from loaders.core.spec import SourceFile
+from loaders.sources.nyt_covid.tables import US_COUNTIES
+from warehouse.settings import Settings
 
 NYT = "nyt_covid"
 HEAD = "date,county,state,fips,cases,deaths\n"
@@ -43,7 +45,12 @@ def current(dsn):
 
 def load(dsn, mirror, content, **changes):
     mirror.put(NYT, US_COUNTIES.file_name, content)
-    return load_table(replace(US_COUNTIES, **changes) if changes else US_COUNTIES, dsn, force=True)
+    return load_table(
+        replace(US_COUNTIES, **changes) if changes else US_COUNTIES,
+        dsn,
+        mirror.settings,
+        force=True,
+    )
 
 
 def test_original_layout_lands_with_places_that_have_no_fips(dsn, mirror):
@@ -62,7 +69,7 @@ def test_original_layout_lands_with_places_that_have_no_fips(dsn, mirror):
 
 def test_spreadsheet_resave_lands_with_padded_fips(dsn, mirror):
     mirror.put(NYT, f"{US_COUNTIES.file_name}.gz", gzip.compress(RESAVED.encode()))
-    [result] = load_table(US_COUNTIES, dsn)
+    [result] = load_table(US_COUNTIES, dsn, mirror.settings)
     assert result.rows_loaded == 2
     assert current(dsn) == [
         (date(2020, 3, 20), "Alabama", "Autauga", "01001", 1, 0),
@@ -122,12 +129,12 @@ def test_above_the_threshold_nothing_lands(dsn, mirror):
 
 
 def test_a_folder_mirror_without_the_file_lists_nothing(dsn, mirror, monkeypatch):
-    assert US_COUNTIES.files() == []
-    assert load_table(US_COUNTIES, dsn) == []
+    assert US_COUNTIES.files(Settings.from_env()) == []
+    assert load_table(US_COUNTIES, dsn, mirror.settings) == []
     official = SourceFile("us-counties.csv", US_COUNTIES.official_url)
     mirror.put(NYT, "us-counties.csv.gz", gzip.compress(ORIGINAL.encode()))
-    assert US_COUNTIES.files() == [official]
+    assert US_COUNTIES.files(Settings.from_env()) == [official]
     for elsewhere in ("", "http://mirror.example/data"):
         monkeypatch.setenv("WAREHOUSE_SOURCES", elsewhere)
-        assert US_COUNTIES.files() == [official]
+        assert US_COUNTIES.files(Settings.from_env()) == [official]
     assert official.official_url.endswith("/nytimes/covid-19-data/master/us-counties.csv")

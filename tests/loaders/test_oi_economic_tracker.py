@@ -9,18 +9,20 @@ import pandas as pd
 import psycopg
 import pytest
 
-from loaders import oi_economic_tracker as oi
-from loaders.base import SourceFile, load_table
-from loaders.errors import LoadError
-from loaders.oi_economic_tracker_geoids import GEOIDS_CITY, GEOIDS_COUNTY, GEOIDS_STATE
-from loaders.oi_economic_tracker_policy import POLICY_MILESTONES_STATE as POLICY
-from loaders.oi_economic_tracker_series import (
+from loaders.core.errors import LoadError
+from loaders.core.load import load_table
+from loaders.core.spec import SourceFile
+from loaders.sources import oi_economic_tracker as oi
+from loaders.sources.oi_economic_tracker.geoids import GEOIDS_CITY, GEOIDS_COUNTY, GEOIDS_STATE
+from loaders.sources.oi_economic_tracker.policy import POLICY_MILESTONES_STATE as POLICY
+from loaders.sources.oi_economic_tracker.series import (
     AFFINITY_COUNTY_WEEKLY,
     AFFINITY_STATE_DAILY,
     COVID_STATE_DAILY,
     WOMPLY_MERCHANTS_COUNTY_DAILY,
     WOMPLY_REVENUE_COUNTY_DAILY,
 )
+from warehouse.settings import Settings
 
 OI = "oi_economic_tracker"
 D = date
@@ -66,7 +68,9 @@ def current(dsn, spec, columns):
 
 def load(spec, dsn, mirror, content, **changes):
     mirror.put(OI, spec.file_name, content)
-    return load_table(replace(spec, **changes) if changes else spec, dsn, force=True)
+    return load_table(
+        replace(spec, **changes) if changes else spec, dsn, mirror.settings, force=True
+    )
 
 
 GOOD_FILES = [
@@ -275,21 +279,23 @@ VINTAGE_PATH = "vintage_2020-11-13/Policy Milestones - State.csv"
 
 def test_policy_files_list_the_mirror_vintage_first(mirror, monkeypatch):
     official = POLICY.official_url
-    assert POLICY.files() == [SourceFile(POLICY.file_name, official)]  # no vintage folder
+    assert POLICY.files(Settings.from_env()) == [
+        SourceFile(POLICY.file_name, official)
+    ]  # no vintage folder
     mirror.put(OI, VINTAGE_PATH, WIDE)
-    [vintage, now] = POLICY.files()
+    [vintage, now] = POLICY.files(Settings.from_env())
     assert (vintage.relative_path, vintage.vintage) == (VINTAGE_PATH, "2020-11-13")
     assert "ba81ca353805e948b9420ccec5e7b4860ccb46e6" in vintage.official_url
     assert now == SourceFile(POLICY.file_name, official)
     for elsewhere in ("http://mirror.example/data", ""):
         monkeypatch.setenv("WAREHOUSE_SOURCES", elsewhere)
-        assert POLICY.files() == [SourceFile(POLICY.file_name, official)]
+        assert POLICY.files(Settings.from_env()) == [SourceFile(POLICY.file_name, official)]
 
 
 def test_both_policy_layouts_land_in_one_table_and_never_supersede_each_other(dsn, mirror):
     mirror.put(OI, VINTAGE_PATH, WIDE)
     mirror.put(OI, POLICY.file_name, LONG)
-    wide, long = load_table(POLICY, dsn)
+    wide, long = load_table(POLICY, dsn, mirror.settings)
     assert (wide.rows_loaded, long.rows_loaded, long.rows_changed) == (6, 3, 0)
     assert query(dsn, "select file_name, vintage from meta.load_log order by load_id") == [
         (VINTAGE_PATH, "2020-11-13"),
@@ -324,7 +330,7 @@ def test_both_policy_layouts_land_in_one_table_and_never_supersede_each_other(ds
         ("wide", *sd, D(2020, 3, 16), "South Dakota closed public schools [schools_closed]",
          True, False, False),
     ]  # fmt: skip
-    again = load_table(POLICY, dsn, force=True)
+    again = load_table(POLICY, dsn, mirror.settings, force=True)
     assert [(r.rows_added, r.rows_changed) for r in again] == [(0, 0), (0, 0)]
 
 
@@ -358,7 +364,7 @@ def test_every_real_oi_file_lands_with_no_rejects(dsn, shared_data, monkeypatch)
     monkeypatch.setenv("WAREHOUSE_SOURCES", str(shared_data))
     folder = shared_data / OI
     for spec in oi.TABLES:
-        load_table(spec, dsn)
+        load_table(spec, dsn, Settings.from_env())
     files = {
         p.relative_to(folder).as_posix()
         for p in folder.rglob("*")
@@ -386,5 +392,5 @@ def test_every_real_oi_file_lands_with_no_rejects(dsn, shared_data, monkeypatch)
     assert query(dsn, f"select statename from raw.{POLICY.table} where date = '2022-12-20'") == [
         ("Tennessee",)
     ]
-    again = [r.status for spec in oi.TABLES for r in load_table(spec, dsn)]
+    again = [r.status for spec in oi.TABLES for r in load_table(spec, dsn, Settings.from_env())]
     assert set(again) == {"unchanged"}

@@ -5,9 +5,10 @@ from datetime import datetime
 import psycopg
 import pytest
 
-from loaders.base import load_table
-from loaders.errors import LoadError
-from loaders.phac_canada import COVID19
+from loaders.core.errors import LoadError
+from loaders.core.load import load_table
+from loaders.sources.phac_canada.tables import COVID19
+from warehouse.settings import Settings
 
 HEADER = "pruid,prname,prnameFR,date,update,numconf,numprob,numdeaths,numtotal,numtoday\n"
 
@@ -42,7 +43,7 @@ def test_dates_are_day_first_and_non_provinces_are_flagged(dsn, mirror):
         "99,Repatriated travellers,Voyageurs rapatriés,12-03-2020,,9,0,0,9,0\n"
         "98,Somewhere new,Ailleurs,12-03-2020,,0,0,0,0,0\n",
     )
-    [result] = load_table(COVID19, dsn)
+    [result] = load_table(COVID19, dsn, mirror.settings)
     assert (result.status, result.rows_loaded, result.rows_rejected) == ("succeeded", 6, 0)
     assert current(dsn, "pruid, date::text, region_kind, prname_fr, numtotal, numtoday") == [
         (1, "2020-03-12", "country", "Canada", 123, -2),  # a negative daily count is a correction
@@ -67,7 +68,7 @@ def test_malformed_rows_are_quarantined(dsn, mirror):
         "35,Ontario,Ontario,31-01-2020,,4,0,0,4,1\n"
         "48,Alberta,Alberta,31-01-2020,,-1,0,0,0,0\n",
     )
-    [result] = load_table(lenient(COVID19), dsn)
+    [result] = load_table(lenient(COVID19), dsn, mirror.settings)
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (7, 1, 6)
     assert current(dsn, "pruid, date::text, numconf") == [(35, "2020-01-31", 3)]
     found = rejects(dsn)
@@ -94,7 +95,7 @@ def test_columns_are_matched_by_header(dsn, mirror):
         "pruid,prname,prnameFR,date,numconf,raterecovered,numprob,numdeaths,numtotal,numtested\n"
         "35,Ontario,Ontario,2020-04-01,1,0.5,2,3,3,40\n",
     )
-    [result] = load_table(COVID19, dsn)
+    [result] = load_table(COVID19, dsn, mirror.settings)
     assert result.extra_columns == ["raterecovered"]
     assert current(dsn, "numconf, numprob, numdeaths, numtested, date::text") == [
         (1, 2, 3, 40, "2020-04-01")
@@ -123,20 +124,20 @@ GOOD = HEADER + "".join(f"{p},P{p},P{p},31-01-2020,,1,0,0,1,1\n" for p in (10, 1
 def test_bad_files(dsn, mirror, content, outcome):
     spec = lenient(COVID19, 0.2)
     mirror.put("phac_canada", "covid19.csv", GOOD)
-    load_table(spec, dsn)
+    load_table(spec, dsn, mirror.settings)
     columns = "pruid, date, numconf, numtotal, _load_id"
     before = current(dsn, columns)
     mirror.put("phac_canada", "covid19.csv", content)
     if isinstance(outcome, tuple):
-        [result] = load_table(spec, dsn)
+        [result] = load_table(spec, dsn, mirror.settings)
         [(line, _, reason)] = rejects(dsn)
         assert (result.rows_rejected, line) == (1, outcome[0]) and reason.startswith(outcome[1])
     elif outcome is None:
-        [result] = load_table(spec, dsn)
+        [result] = load_table(spec, dsn, mirror.settings)
         assert (result.status, result.rows_read) == ("succeeded", 0)
     else:
         with pytest.raises(LoadError, match=outcome):
-            load_table(spec, dsn)
+            load_table(spec, dsn, mirror.settings)
         assert rejects(dsn) == []
     assert current(dsn, columns) == before
 
@@ -145,11 +146,13 @@ def test_bad_files(dsn, mirror, content, outcome):
 def test_the_real_file_loads(dsn, shared_data, monkeypatch):
     monkeypatch.setenv("WAREHOUSE_SOURCES", str(shared_data))
     folder = shared_data / "phac_canada"
-    assert [f.relative_path for f in COVID19.files()] == [p.name for p in folder.iterdir()]
+    assert [f.relative_path for f in COVID19.files(Settings.from_env())] == [
+        p.name for p in folder.iterdir()
+    ]
     with (folder / "covid19.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
 
-    [result] = load_table(COVID19, dsn)
+    [result] = load_table(COVID19, dsn, Settings.from_env())
     assert (result.status, result.rows_read, result.rows_rejected) == ("succeeded", len(rows), 0)
     assert result.extra_columns == []
     loaded = {

@@ -4,8 +4,8 @@ import gzip
 
 import pytest
 
-from loaders.errors import StructuralError
-from loaders.reader import open_text, read_chunks, read_header
+from loaders.core.errors import StructuralError
+from loaders.core.reader import open_text, read_chunks, read_header
 
 
 def write(tmp_path, content, name="f.csv"):

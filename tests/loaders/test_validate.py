@@ -5,8 +5,8 @@ from datetime import date
 
 import pandas as pd
 
-from loaders.contract import Column, Contract
-from loaders.validate import validate
+from loaders.core.contract import Column, Contract
+from loaders.core.validate import validate
 
 TODAY = date(2021, 6, 30)
 

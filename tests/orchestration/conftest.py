@@ -5,11 +5,12 @@ import pandas as pd
 import psycopg
 import pytest
 
-from orchestration.defs.project import dbt_project
+from orchestration.defs.project import prepare_manifest
+from warehouse.database import connection_env
 
 # Parse the dbt project before the test modules import the definitions, so the asset graph
 # reflects the models on disk rather than a manifest left by an earlier run.
-dbt_project.preparer.prepare(dbt_project)
+prepare_manifest()
 
 
 # Every mart and everything upstream of it: the real files, seeds, staging and intermediate models.
@@ -28,7 +29,7 @@ def built_warehouse(shared_data, postgres_server, tmp_path_factory):
         conn.execute(f"create database {name}")
     dsn = psycopg.conninfo.make_conninfo(postgres_server, dbname=name)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("WAREHOUSE_DSN", dsn)
+        warehouse_environment(patch, dsn)
         patch.setenv("WAREHOUSE_SOURCES", str(shared_data))
         from orchestration.definitions import defs
         from orchestration.defs.resources import resources
@@ -42,6 +43,13 @@ def built_warehouse(shared_data, postgres_server, tmp_path_factory):
                 raise_on_error=False,
             )
     yield dsn, result
+
+
+def warehouse_environment(patch: pytest.MonkeyPatch, dsn: str) -> None:
+    """What `make run` exports for its processes: the DSN, and dbt's connection variables."""
+    patch.setenv("WAREHOUSE_DSN", dsn)
+    for name, value in connection_env(dsn).items():
+        patch.setenv(name, value)
 
 
 def query(dsn, sql, params=None) -> pd.DataFrame:

@@ -16,7 +16,9 @@ from orchestration.defs.alerts import (
     new_data_message,
     send,
 )
+from orchestration.defs.resources import Warehouse
 from orchestration.defs.sensors import new_data_alert, run_alerts, run_failure_alert
+from warehouse.settings import Settings
 
 
 class Receiver:
@@ -57,7 +59,6 @@ def receiver(monkeypatch):
     receiver = Receiver()
     thread = threading.Thread(target=receiver.server.serve_forever, daemon=True)
     thread.start()
-    monkeypatch.setenv(WEBHOOK_VARIABLE, receiver.url)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     yield receiver
     receiver.server.shutdown()
@@ -65,18 +66,22 @@ def receiver(monkeypatch):
     thread.join(timeout=5)
 
 
+def receiving(receiver: Receiver) -> dict:
+    """The resources of a sensor that posts to `receiver`."""
+    return {"warehouse": Warehouse(Settings(alert_webhook=receiver.url))}
+
+
 def test_send_posts_a_slack_compatible_json_body(receiver):
-    assert send("hello from the warehouse") is True
+    assert send("hello from the warehouse", receiver.url) is True
     path, content_type, body = receiver.next_post()
     assert path == "/hooks/warehouse"
     assert content_type == "application/json"
     assert body == {"text": "hello from the warehouse"}
 
 
-def test_send_logs_instead_when_no_webhook_is_set(monkeypatch, caplog):
-    monkeypatch.delenv(WEBHOOK_VARIABLE, raising=False)
+def test_send_logs_instead_when_no_webhook_is_set(caplog):
     with caplog.at_level(logging.INFO, logger="warehouse.alerts"):
-        assert send("nobody listens") is False
+        assert send("nobody listens", None) is False
     assert "nobody listens" in caplog.text
     assert WEBHOOK_VARIABLE in caplog.text
 
@@ -84,7 +89,7 @@ def test_send_logs_instead_when_no_webhook_is_set(monkeypatch, caplog):
 def test_a_refusing_webhook_is_an_error_that_does_not_reveal_its_url(receiver):
     receiver.status = 500
     with pytest.raises(AlertDeliveryError) as error:
-        send("lost")
+        send("lost", receiver.url)
     assert WEBHOOK_VARIABLE in str(error.value)
     assert receiver.url not in str(error.value)
 
@@ -139,6 +144,7 @@ def test_new_data_sensor_posts_the_rows_a_run_loaded(receiver):
             dagster_event=result.get_run_success_event(),
             dagster_instance=instance,
             dagster_run=result.dagster_run,
+            resources=receiving(receiver),
         )
         new_data_alert(context)
     _, _, body = receiver.next_post()
@@ -162,6 +168,7 @@ def test_run_failure_sensor_posts_the_failed_step_and_its_error(receiver):
             dagster_event=result.get_run_failure_event(),
             dagster_instance=instance,
             dagster_run=result.dagster_run,
+            resources=receiving(receiver),
         ).for_run_failure()
         run_failure_alert(context)
     _, _, failure = receiver.next_post()

@@ -1,10 +1,12 @@
 """What the UI shows for each asset: a description, a group, and for loaders rows, a preview
 and the column schema."""
 
+from dataclasses import replace
+
 import dagster as dg
 
-from loaders.base import Source, TableSpec
-from loaders.contract import Column, Contract
+from loaders.core.contract import Column, Contract
+from loaders.core.spec import Source, TableSpec
 from orchestration.definitions import defs
 from orchestration.defs.raw import loader_asset
 from orchestration.defs.resources import Warehouse
@@ -51,7 +53,9 @@ def test_every_asset_has_a_description_and_a_known_group():
 def test_a_load_reports_rows_a_preview_and_the_column_schema(dsn, mirror):
     mirror.put("tiny_source", "counts.csv", FILE)
     asset = loader_asset(SPEC)
-    result = dg.materialize([asset], resources={"warehouse": Warehouse(dsn=dsn)})
+    result = dg.materialize(
+        [asset], resources={"warehouse": Warehouse(replace(mirror.settings, dsn=dsn))}
+    )
     [materialization] = result.asset_materializations_for_node(asset.op.name)
     metadata = {name: value.value for name, value in materialization.metadata.items()}
 

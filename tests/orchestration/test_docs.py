@@ -9,9 +9,9 @@ import time
 import pytest
 import requests
 
-from loaders.database import connection_env
 from orchestration.docs import DBT_PROJECT, generate_command, serve_command
 from publish.report_data import REPORT_MARTS
+from warehouse.database import connection_env
 
 pytestmark = pytest.mark.integration
 DOCUMENTED_SCHEMAS = ("staging", "marts")

@@ -6,9 +6,9 @@ import dagster as dg
 import psycopg
 import pytest
 
-from loaders import ledger
-from loaders.base import Source, TableSpec
-from loaders.contract import Column, Contract
+from loaders.core import ledger
+from loaders.core.contract import Column, Contract
+from loaders.core.spec import Source, TableSpec
 from orchestration.defs.freshness import (
     FRESHNESS_CHECK,
     Confirmation,
@@ -17,6 +17,7 @@ from orchestration.defs.freshness import (
     last_confirmations,
 )
 from orchestration.defs.resources import Warehouse
+from warehouse.settings import Settings
 
 WEEKLY = Source("weekly_source", "https://example.org", "CC0", "weekly", 10, 21)
 DAILY = Source("daily_source", "https://example.org", "CC0", "daily", 2, 7)
@@ -107,7 +108,7 @@ def test_checks_run_as_a_job_and_report_on_each_raw_asset(ledger_dsn):
         assets=assets,
         asset_checks=checks,
         jobs=[job],
-        resources={"warehouse": Warehouse(dsn=ledger_dsn)},
+        resources={"warehouse": Warehouse(Settings(dsn=ledger_dsn))},
     )
     result = defs.resolve_job_def("freshness").execute_in_process()
     assert result.success  # stale data fails checks, never the run

@@ -11,10 +11,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from loaders.base import create_table, load_table
-from loaders.database import connection_env
+from loaders.core.load import create_table, load_table
 from loaders.registry import table
 from tests.conftest import ROOT
+from warehouse.database import connection_env
 
 LOOKBACK_DAYS = 7
 START = date(2020, 3, 1)
@@ -86,7 +86,7 @@ def load(dsn, mirror, nyt: dict[str, str], jhu: str) -> None:
     mirror.put("jhu_csse", "time_series_covid19_deaths_US.csv", jhu)
     mirror.put("phac_canada", "covid19.csv", phac_file())
     for name, _ in LOADED:
-        for result in load_table(table(name), dsn):
+        for result in load_table(table(name), dsn, mirror.settings):
             assert result.status in ("succeeded", "unchanged"), result.error
     for name in ("jhu_csse__daily_reports_us", "jhu_csse__uid_lookup"):
         create_table(table(name), dsn)  # also read by the models: empty here

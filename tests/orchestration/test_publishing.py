@@ -15,7 +15,7 @@ from orchestration.defs.publishing import REPORT_KEY, export_asset
 from orchestration.defs.resources import resources
 from publish.exports import LATEST
 from publish.report_data import REPORT_MARTS
-from tests.orchestration.conftest import query
+from tests.orchestration.conftest import query, warehouse_environment
 from tests.publish.test_dashboard import SCREENSHOTS, check_rendering
 
 PUBLISHING = dg.AssetSelection.groups("reports")
@@ -83,7 +83,7 @@ def published(built_warehouse, tmp_path_factory):
     dsn, _ = built_warehouse
     folder = tmp_path_factory.mktemp("published")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("WAREHOUSE_DSN", dsn)
+        warehouse_environment(patch, dsn)
         patch.setenv("WAREHOUSE_REPORTS", str(folder / "reports"))
         patch.setenv("WAREHOUSE_EXPORTS", str(folder / "exports"))
         with dg.DagsterInstance.ephemeral() as instance:

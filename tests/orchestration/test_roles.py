@@ -4,7 +4,8 @@ import psycopg
 import pytest
 from psycopg import errors
 
-from loaders.roles import BI_READER, PASSWORD_VARIABLE, ensure_bi_reader
+from warehouse.roles import BI_READER, PASSWORD_VARIABLE, ensure_bi_reader
+from warehouse.settings import Settings
 
 
 @pytest.fixture
@@ -27,10 +28,9 @@ def as_bi_reader(dsn: str, statement: str):
         return cursor.fetchall() if cursor.description else None
 
 
-def test_bi_reader_reads_marts_only_and_writes_nowhere(warehouse, monkeypatch):
-    monkeypatch.delenv(PASSWORD_VARIABLE, raising=False)
-    assert ensure_bi_reader(warehouse) is False
-    assert ensure_bi_reader(warehouse) is False  # idempotent
+def test_bi_reader_reads_marts_only_and_writes_nowhere(warehouse):
+    assert ensure_bi_reader(warehouse, None) is False
+    assert ensure_bi_reader(warehouse, None) is False  # idempotent
 
     assert as_bi_reader(warehouse, "select name from marts.things") == [("marts one",)]
     for table in ("raw.things", "staging.things", "staging.things_view", "meta.things"):
@@ -53,7 +53,7 @@ def test_bi_reader_reads_marts_only_and_writes_nowhere(warehouse, monkeypatch):
 
 
 def test_marts_built_after_the_grant_are_readable(warehouse):
-    ensure_bi_reader(warehouse, password="")
+    ensure_bi_reader(warehouse, "")
     with psycopg.connect(warehouse, autocommit=True) as conn:
         # What dbt does for a table model: build beside, then swap in.
         conn.execute("create table marts.fct_new as select 42 as answer")
@@ -65,7 +65,7 @@ def test_marts_built_after_the_grant_are_readable(warehouse):
 
 def test_login_only_with_a_password_from_the_environment(warehouse, monkeypatch):
     monkeypatch.setenv(PASSWORD_VARIABLE, "a-test-only-password")
-    assert ensure_bi_reader(warehouse) is True
+    assert ensure_bi_reader(warehouse, Settings.from_env().bi_reader_password) is True
     login = psycopg.conninfo.make_conninfo(
         warehouse, user=BI_READER, password="a-test-only-password"
     )
@@ -75,7 +75,7 @@ def test_login_only_with_a_password_from_the_environment(warehouse, monkeypatch)
         assert conn.execute("show default_transaction_read_only").fetchone() == ("on",)
 
     monkeypatch.delenv(PASSWORD_VARIABLE)
-    assert ensure_bi_reader(warehouse) is False
+    assert ensure_bi_reader(warehouse, Settings.from_env().bi_reader_password) is False
     with psycopg.connect(warehouse) as conn:
         can_login, password = conn.execute(
             "select rolcanlogin, rolpassword from pg_authid where rolname = %s", [BI_READER]

@@ -1,0 +1,207 @@
+"""Every setting of the warehouse, read from the environment in this module and nowhere else.
+
+`Settings.from_env()` reads them once; the result is passed explicitly to what needs it. Each
+variable is listed once in `VARIABLES` (the README's settings table shows the same list; a test
+keeps the two in step). A value that cannot be used fails here, naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+OFFICIAL_REMEDY = "set WAREHOUSE_SOURCES=<dir or base URL> to read a local mirror instead"
+
+# name -> what it means (its default is in the dataclass fields below).
+VARIABLES = {
+    "WAREHOUSE_SOURCES": "a folder or base URL laid out as <source>/<file name>: a local mirror",
+    "WAREHOUSE_DSN": "an existing Postgres to load into instead of the embedded one",
+    "DAGSTER_POSTGRES_URL": "where Dagster keeps runs, events and schedules",
+    "WAREHOUSE_HOME": "where the embedded Postgres and DAGSTER_HOME live",
+    "DAGSTER_HOME": "Dagster's instance folder",
+    "WAREHOUSE_HTTP_TIMEOUT": "seconds to connect and between received bytes",
+    "WAREHOUSE_HTTP_RETRIES": "attempts after the first on connection errors and 5xx",
+    "WAREHOUSE_HTTP_BACKOFF": "seconds before the first retry, doubling after each",
+    "WAREHOUSE_ALERT_WEBHOOK": "a Slack-compatible webhook for alerts",
+    "WAREHOUSE_BI_READER_PASSWORD": "lets the read-only bi_reader role log in",
+    "WAREHOUSE_REPORTS": "where the HTML report is written",
+    "WAREHOUSE_EXPORTS": "where the mart exports are written",
+    "JHU_CSSE_DAILY_REPORT_DAYS": "how many of JHU's last daily state reports to fetch, or all",
+    "DELAWARE_ZIP_CODES": "Delaware ZIP codes whose per-ZIP download to fetch",
+    "DAGSTER_UI_HOST": "the address `make ui` binds",
+    "DAGSTER_UI_PORT": "the port `make ui` listens on",
+    "DBT_DOCS_HOST": "the address `make docs` binds",
+    "DBT_DOCS_PORT": "the port `make docs` listens on",
+}
+
+
+class SettingsError(ValueError):
+    """A variable holds a value the warehouse cannot use."""
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """Where source files are read: `<root>/<source>/<relative path>` when a mirror is set,
+    else each file's official URL. The root is a local folder or an http(s) base URL."""
+
+    root: str | None = None
+
+    @property
+    def is_local(self) -> bool:
+        """The one rule for "is this a folder on this machine?"."""
+        return bool(self.root) and not self.root.startswith(("http://", "https://"))
+
+    def folder(self, source: str) -> Path | None:
+        """The source's folder in a local mirror; None for URLs or when the mirror lacks it."""
+        if not self.is_local:
+            return None
+        folder = Path(self.root).resolve() / source
+        return folder if folder.is_dir() else None
+
+    def lacks(self, source: str, relative_path: str) -> bool:
+        """True when a local mirror holds no copy of the file (nor a `.gz` of it)."""
+        if not self.is_local:
+            return False
+        path = Path(self.root).resolve() / source / relative_path
+        return not (path.is_file() or path.with_name(path.name + ".gz").is_file())
+
+    def location(self, source: str, relative_path: str, official_url: str) -> str:
+        """Where to read `relative_path` of `source`: a path, a mirror URL or the official URL."""
+        if not self.root:
+            return official_url
+        if self.is_local:
+            return str(Path(self.root).resolve() / source / relative_path)
+        return f"{self.root.rstrip('/')}/{quote(source)}/{quote(relative_path)}"
+
+    def remedy(self, location: str) -> str:
+        """What a user can do when `location` cannot be read."""
+        if self.root and (self.is_local or location.startswith(self.root.rstrip("/"))):
+            return (
+                f"check the mirror WAREHOUSE_SOURCES={self.root}, or unset it to use the "
+                "official URL"
+            )
+        return OFFICIAL_REMEDY
+
+
+@dataclass(frozen=True)
+class HttpPolicy:
+    """Timeouts and retries of every download."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    retries: int = 3
+    backoff_seconds: float = 1.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    sources: Mirror = field(default_factory=Mirror)
+    dsn: str | None = None  # None: the embedded Postgres under `home`
+    dagster_postgres_url: str | None = None  # None: a `dagster` database beside the warehouse
+    home: Path = PROJECT_ROOT / ".warehouse"
+    dagster_home: Path | None = None  # None: `home`/dagster_home
+    http: HttpPolicy = field(default_factory=HttpPolicy)
+    alert_webhook: str | None = None
+    bi_reader_password: str | None = None
+    reports: Path = PROJECT_ROOT / "reports"
+    exports: Path = PROJECT_ROOT / "exports"
+    jhu_daily_report_days: int | None = 7  # None: every report
+    delaware_zip_codes: tuple[str, ...] = ()
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 3000
+    docs_host: str = "127.0.0.1"
+    docs_port: int = 8080
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = _Reader(os.environ if environ is None else environ)
+        default = cls()
+        timeout = env.number("WAREHOUSE_HTTP_TIMEOUT", float, None)
+        http = HttpPolicy(
+            connect_timeout=min(default.http.connect_timeout, timeout or 1e9),
+            read_timeout=timeout or default.http.read_timeout,
+            retries=env.number("WAREHOUSE_HTTP_RETRIES", int, default.http.retries),
+            backoff_seconds=env.number(
+                "WAREHOUSE_HTTP_BACKOFF", float, default.http.backoff_seconds
+            ),
+        )
+        home = env.path("WAREHOUSE_HOME", default.home)
+        return cls(
+            sources=Mirror(env.text("WAREHOUSE_SOURCES")),
+            dsn=env.text("WAREHOUSE_DSN"),
+            dagster_postgres_url=env.text("DAGSTER_POSTGRES_URL"),
+            home=home,
+            dagster_home=env.path("DAGSTER_HOME", None),
+            http=http,
+            alert_webhook=env.text("WAREHOUSE_ALERT_WEBHOOK"),
+            bi_reader_password=env.text("WAREHOUSE_BI_READER_PASSWORD"),
+            reports=env.path("WAREHOUSE_REPORTS", default.reports),
+            exports=env.path("WAREHOUSE_EXPORTS", default.exports),
+            jhu_daily_report_days=env.days("JHU_CSSE_DAILY_REPORT_DAYS", 7),
+            delaware_zip_codes=env.items("DELAWARE_ZIP_CODES"),
+            ui_host=env.text("DAGSTER_UI_HOST") or default.ui_host,
+            ui_port=env.number("DAGSTER_UI_PORT", int, default.ui_port),
+            docs_host=env.text("DBT_DOCS_HOST") or default.docs_host,
+            docs_port=env.number("DBT_DOCS_PORT", int, default.docs_port),
+        )
+
+    @property
+    def dagster_home_path(self) -> Path:
+        return (self.dagster_home or self.home / "dagster_home").resolve()
+
+
+@dataclass(frozen=True)
+class _Reader:
+    environ: Mapping[str, str]
+
+    def text(self, name: str) -> str | None:
+        _known(name)
+        value = self.environ.get(name, "").strip()
+        return value or None
+
+    def path(self, name: str, default: Path | None) -> Path | None:
+        value = self.text(name)
+        return Path(value).resolve() if value else default
+
+    def number(self, name: str, kind: type, default):
+        text = self.text(name)
+        if text is None:
+            return default
+        try:
+            value = kind(text)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise SettingsError(f"{name} must be a non-negative {kind.__name__}, found {text!r}")
+        return value
+
+    def days(self, name: str, default: int) -> int | None:
+        text = (self.text(name) or str(default)).lower()
+        if text == "all":
+            return None
+        if not text.isdigit() or int(text) < 1:
+            raise SettingsError(f"{name}: expected a number of days or 'all', found {text!r}")
+        return int(text)
+
+    def items(self, name: str) -> tuple[str, ...]:
+        return tuple(item.strip() for item in (self.text(name) or "").split(",") if item.strip())
+
+
+def _known(name: str) -> None:
+    if name not in VARIABLES:
+        raise KeyError(f"{name} is not a documented setting: add it to VARIABLES")
+
+
+def export_environment(variables: Mapping[str, str]) -> None:
+    """Set `variables` for this process and the ones it starts (dbt reads its connection from
+    the environment). Only entry points call it, before anything else runs."""
+    os.environ.update(variables)
+
+
+def child_environment(variables: Mapping[str, str]) -> dict[str, str]:
+    """This process's environment with `variables` set: for a process it starts."""
+    return {**os.environ, **variables}

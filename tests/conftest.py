@@ -1,4 +1,9 @@
-"""Shared fixtures: a throwaway embedded Postgres per test session, a fresh database per test."""
+"""Shared fixtures: a throwaway embedded Postgres per test session, a fresh database per test,
+a local mirror folder, and one end-to-end build of the marts per session.
+
+A test that needs a database asks for `dsn` or `postgres_server` (directly or through another
+fixture) and is marked `database` for it; every other test runs without Postgres
+(`pytest -m "not database"`)."""
 
 from __future__ import annotations
 
@@ -17,8 +22,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = (ROOT.parent / "shared" / "data").resolve()
 
 
+DATABASE_FIXTURES = {"postgres_server", "dsn"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Integration tests need ../shared/data; they may skip without it, but never in CI."""
+    """Marks the tests that need a database; integration tests need ../shared/data and may
+    skip without it, but never in CI."""
+    for item in items:
+        if DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.database)
     if SHARED_DATA.is_dir():
         return
     if os.environ.get("CI"):
@@ -76,6 +88,15 @@ def mirror(tmp_path, monkeypatch):
     Mirror.root.mkdir()
     monkeypatch.setenv("WAREHOUSE_SOURCES", str(Mirror.root))
     return Mirror()
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(shared_data, postgres_server):
+    """The marts and everything upstream built once for the session from the real mirror:
+    (dsn, Dagster result). Read by the mart tests and the end-to-end Dagster tests."""
+    from tests.end_to_end import build_warehouse
+
+    return build_warehouse(postgres_server, shared_data)
 
 
 @pytest.fixture(scope="session")

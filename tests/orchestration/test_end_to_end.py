@@ -9,7 +9,7 @@ import pytest
 
 from orchestration.definitions import defs
 from orchestration.summary import render, summarize
-from tests.orchestration.conftest import E2E_SELECTION, query
+from tests.end_to_end import E2E_SELECTION, query
 
 pytestmark = pytest.mark.integration
 

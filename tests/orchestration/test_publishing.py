@@ -15,7 +15,7 @@ from orchestration.defs.publishing import REPORT_KEY, export_asset
 from orchestration.defs.resources import resources
 from publish.exports import LATEST
 from publish.report_data import REPORT_MARTS
-from tests.orchestration.conftest import query, warehouse_environment
+from tests.end_to_end import query, warehouse_environment
 from tests.publish.test_dashboard import SCREENSHOTS, check_rendering
 
 PUBLISHING = dg.AssetSelection.groups("reports")

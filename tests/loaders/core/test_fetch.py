@@ -10,8 +10,8 @@ import pytest
 
 from loaders.core.errors import LoadError
 from loaders.core.load import load_table
-from tests.loaders.http_server import Reply, ScriptedServer
-from tests.loaders.lifecycle_spec import (
+from tests.loaders.core.http_server import Reply, ScriptedServer
+from tests.loaders.core.lifecycle_spec import (
     GOOD,
     GOOD_ROWS,
     SPEC,

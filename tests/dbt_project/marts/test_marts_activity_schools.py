@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.orchestration import mirror_frames as files
-from tests.orchestration.conftest import query
+from tests.dbt_project.marts import mirror_frames as files
+from tests.end_to_end import query
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,7 @@ import pytest
 
 from loaders.core.errors import LoadError
 from loaders.core.load import load_table
-from tests.loaders.lifecycle_spec import (
+from tests.loaders.core.lifecycle_spec import (
     GOOD,
     GOOD_ROWS,
     HEADER,

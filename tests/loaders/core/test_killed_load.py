@@ -8,14 +8,14 @@ import subprocess
 import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
 import psycopg
 
 from loaders.core import ledger as load_ledger
 from loaders.core.land import app_name
 from loaders.core.load import load_table
-from tests.loaders.lifecycle_spec import (
+from tests.conftest import ROOT
+from tests.loaders.core.lifecycle_spec import (
     GOOD,
     HEADER,
     SPEC,
@@ -25,9 +25,8 @@ from tests.loaders.lifecycle_spec import (
     raw_table,
     rejected,
 )
-from tests.loaders.slow_load import CHUNK_ROWS, PAUSE_AT_WRITE
+from tests.loaders.core.slow_load import CHUNK_ROWS, PAUSE_AT_WRITE
 
-ROOT = Path(__file__).resolve().parents[2]
 ROWS = 4 * CHUNK_ROWS
 STATIONS = 100
 
@@ -66,7 +65,7 @@ def test_a_load_killed_mid_copy_leaves_nothing_and_the_next_load_completes(dsn, 
     marker = tmp_path / "copying"
     log = (tmp_path / "slow_load.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.loaders.slow_load", dsn, str(marker)],
+        [sys.executable, "-m", "tests.loaders.core.slow_load", dsn, str(marker)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=log,

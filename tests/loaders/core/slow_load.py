@@ -2,7 +2,7 @@
 the middle of the third chunk's COPY (half of it sent to the server) writes a marker file and
 waits to be killed.
 
-Usage: python -m tests.loaders.slow_load <dsn> <marker file>
+Usage: python -m tests.loaders.core.slow_load <dsn> <marker file>
 """
 
 import dataclasses
@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 
 from loaders.core.load import load_table
-from tests.loaders.lifecycle_spec import SPEC
+from tests.loaders.core.lifecycle_spec import SPEC
 from warehouse.settings import Settings
 
 CHUNK_ROWS = 5_000

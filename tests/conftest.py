@@ -2,8 +2,9 @@
 a local mirror folder, and one end-to-end build of the marts per session.
 
 A test that needs a database asks for `dsn` or `postgres_server` (directly or through another
-fixture) and is marked `database` for it; every other test runs without Postgres
-(`pytest -m "not database"`)."""
+fixture) and is marked `database` for it; every other test runs without Postgres:
+`pytest -m "not database" -p tests.no_database` proves it (the plugin makes Postgres
+unreachable)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """End to end: the real files, served over HTTP, through Dagster into a fresh database.
 
-The marts' values are checked against pandas recomputations in test_marts_*.py; this module
-checks the run itself: every asset built, every check run, and the summary `make run` prints.
+The marts' values are checked against pandas recomputations in tests/dbt_project/marts/; this
+module checks the run itself: every asset built, every check run, the summary `make run` prints.
 """
 
 import dagster as dg

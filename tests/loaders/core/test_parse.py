@@ -3,10 +3,13 @@ reason), the same typed rows as landed, the same counts and unknown columns, and
 message when the file is structurally broken. The source tests check how files are read with
 `parse()` alone; this keeps the two paths from drifting apart.
 
-Duplicates are found by pandas in `parse()` and by Postgres in a load, through the direct way
-into an empty table or the staged way into a table with rows: both are compared."""
+Compared on a plain CSV, JHU's wide series (several rows and rejects per line), a JSON object
+and a CPS capture (a vintage, an unpivot). Duplicates are found by pandas in `parse()` and by
+Postgres in a load, through the direct way into an empty table or the staged way into a table
+with rows: both are compared."""
 
 import dataclasses
+from typing import NamedTuple
 
 import psycopg
 import pytest
@@ -14,6 +17,9 @@ import pytest
 from loaders.core.errors import LoadError, StructuralError
 from loaders.core.load import load_table
 from loaders.core.parse import parse
+from loaders.core.spec import TableSpec
+from loaders.sources.cps_covid.tables import SCHOOL_CASE_COUNTS
+from loaders.sources.delaware_dhss.tables import ZIP_CENTROIDS
 from loaders.sources.jhu_csse.time_series import DEATHS_US
 from tests.loaders.core.lifecycle_spec import SPEC
 from tests.loaders.parsed import rows
@@ -55,6 +61,34 @@ JHU_FILE = US_HEAD + "".join(
 )
 JHU_OTHER_ROW = US_HEAD + f"84090010,{PLACE.format(fips='90010', county='Unassigned')},0,0,0\n"
 
+CENTROIDS = dataclasses.replace(ZIP_CENTROIDS, reject_threshold=1.0)
+JSON_FILE = (  # a JSON object: entries numbered from 1, raw text `"<key>": <value>`
+    '{"19701": [39.59, -75.69], "19702": [39.6, "n/a"], "": [39.1, -75.5], '
+    '"19701": [39.0, -75.0], "19703": [39.8, -75.46], "19704": [1.0]}'
+)
+JSON_OTHER_ROW = '{"19999": [38.5, -75.1]}'
+
+CPS = dataclasses.replace(SCHOOL_CASE_COUNTS, reject_threshold=1.0)
+CPS_FILE = (  # a capture: its stamp fills snapshot_date and captured_at
+    "School,Latitude,Longitude,CPS_School_ID,7Total,14Total,gTotal,20210116,20210117\n"
+    "ADMINISTRATIVE,41.88,-87.62,999999,0,0,5,1,0\n"  # 2
+    "AGASSIZ,41.93,-87.65,609773,0,0,3,two,0\n"  # 3 one bad day
+    ",41.82,-87.63,609774,0,0,1,0,0\n"  # 4 no school name: no key
+    "ADMINISTRATIVE,41.88,-87.62,999999,0,0,9,2,2\n"  # 5 repeats line 2's school
+    "ALCOTT,41.9\n"  # 6 short
+    "ALBANY PARK,41.97,-87.71,609775,0,0,1,-1,0\n"  # 7 a negative correction is kept
+)
+CPS_OTHER_ROW = CPS_FILE.split("\n")[0] + "\nADDAMS,41.69,-87.53,609772,0,0,2,1,0\n"
+
+
+class Case(NamedTuple):
+    spec: TableSpec
+    content: str
+    other_row: str  # a file whose keys the content does not hold
+    path: str | None = None  # where in the source's folder; default: the spec's file name
+    other_path: str | None = None
+    vintage: str | None = None
+
 
 def landed(dsn: str, spec, load_id: int) -> list[tuple]:
     """The contract columns of the rows load `load_id` wrote, in key order."""
@@ -77,22 +111,29 @@ def recorded_rejects(dsn: str, load_id: int) -> list[tuple]:
 
 
 CASES = [
-    pytest.param(TOY, TOY_FILE, TOY_OTHER_ROW, id="toy"),
-    pytest.param(JHU, JHU_FILE, JHU_OTHER_ROW, id="jhu-wide-unpivot"),
-]
+    pytest.param(Case(TOY, TOY_FILE, TOY_OTHER_ROW), id="toy"),
+    pytest.param(Case(JHU, JHU_FILE, JHU_OTHER_ROW), id="jhu-wide-unpivot"),
+    pytest.param(Case(CENTROIDS, JSON_FILE, JSON_OTHER_ROW), id="json-object"),
+    pytest.param(
+        Case(CPS, CPS_FILE, CPS_OTHER_ROW, path="snapshots/2021-02-10_allCpsCovidData.csv",
+             other_path="snapshots/2021-02-03_allCpsCovidData.csv", vintage="2021-02-10"),
+        id="cps-snapshot-unpivot",
+    ),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("into", ["an empty table", "a table with rows"])
-@pytest.mark.parametrize(("spec", "content", "other_row"), CASES)
-def test_parse_and_a_load_agree_on_rejects_and_rows(dsn, mirror, spec, content, other_row, into):
-    parsed = parse(spec, content)
-    assert len(parsed.rejects) >= 5 and any("duplicate key" in r for *_, r in parsed.rejects)
+@pytest.mark.parametrize("case", CASES)
+def test_parse_and_a_load_agree_on_rejects_and_rows(dsn, mirror, case, into):
+    spec, source = case.spec, case.spec.source.name
+    parsed = parse(spec, case.content, vintage=case.vintage, mirror=mirror.settings.sources)
+    assert len(parsed.rejects) >= 4 and any("duplicate key" in r for *_, r in parsed.rejects)
 
     if into == "a table with rows":
-        mirror.put(spec.source.name, spec.file_name, other_row)
+        mirror.put(source, case.other_path or spec.file_name, case.other_row)
         load_table(spec, dsn, mirror.settings)
-    mirror.put(spec.source.name, spec.file_name, content)
-    [result] = load_table(spec, dsn, mirror.settings)
+    mirror.put(source, case.path or spec.file_name, case.content)
+    *_, result = load_table(spec, dsn, mirror.settings)  # an earlier snapshot is unchanged
 
     assert sorted(parsed.rejects) == recorded_rejects(dsn, result.load_id)
     key = ", ".join(spec.contract.natural_key)

@@ -17,7 +17,6 @@ from plotly.subplots import make_subplots
 from publish.charts import LAYOUT, add_selector, default_view
 
 # The restriction categories counted in restrictions_in_force come first, top to bottom.
-MAIN_CATEGORIES = ["schools", "nonessential_business", "stay_at_home", "gatherings", "dining"]
 MS_PER_DAY = 86_400_000
 DELAWARE_LATITUDE = 39.0
 
@@ -26,7 +25,7 @@ def restrictions_figure(restrictions: pd.DataFrame, revenue: pd.DataFrame) -> go
     """Each restriction period as a bar per category, revenue change overlaid, per state."""
     figure = go.Figure()
     views, keys = [], []
-    order = category_order(restrictions["category"])
+    order = category_order(restrictions)
     colours = dict(zip(order, cycle(qualitative.Plotly + qualitative.D3), strict=False))
     dates = [restrictions["imposed_date"].max(), revenue["activity_date"].max()]
     last_day = pd.Timestamp(max(d for d in dates if pd.notna(d)))
@@ -82,11 +81,13 @@ def restrictions_figure(restrictions: pd.DataFrame, revenue: pd.DataFrame) -> go
     return figure
 
 
-def category_order(categories: pd.Series) -> list[str]:
-    """The main categories, then any other the data has, alphabetically."""
-    present = set(categories.dropna())
-    main = [category for category in MAIN_CATEGORIES if category in present]
-    return main + sorted(present - set(main))
+def category_order(restrictions: pd.DataFrame) -> list[str]:
+    """The categories counted in force (the warehouse says which), then the others, each
+    alphabetically."""
+    kinds = restrictions.dropna(subset=["category"]).drop_duplicates("category")
+    counted = kinds.loc[kinds["is_counted_in_force"].astype(bool), "category"]
+    others = kinds.loc[~kinds["is_counted_in_force"].astype(bool), "category"]
+    return sorted(counted) + sorted(others)
 
 
 def delaware_map_figure(zips: pd.DataFrame, counties: pd.DataFrame) -> go.Figure:

@@ -28,7 +28,8 @@ QUERIES = {
         order by geo_level, geo_name, report_date
     """,
     "restrictions": """
-        select state_fips, state_name, category, imposed_date, lifted_date, imposed_description
+        select state_fips, state_name, category, is_counted_in_force, imposed_date, lifted_date,
+               imposed_description
         from marts.fct_restrictions_timeline
         order by state_fips, category, imposed_date
     """,

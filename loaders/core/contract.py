@@ -27,7 +27,6 @@ class Column:
     non_negative: bool = False
     not_future: bool = False  # a date that cannot be after the load
     date_formats: tuple[str, ...] = ("%Y-%m-%d",)
-    description: str = ""
 
     def __post_init__(self):
         if self.type not in SQL_TYPES:

@@ -29,16 +29,3 @@ def date_from_parts(year: str, month: str, day: str, target: str = "date"):
         return frame
 
     return reshape
-
-
-def zero_pad(column: str, width: int):
-    """FIPS codes that lost their leading zeros (`1` for `01`) get them back."""
-
-    def reshape(frame: pd.DataFrame) -> pd.DataFrame:
-        if column in frame.columns:
-            values = frame[column].astype(str).str.strip()
-            is_digits = values.str.fullmatch(r"\d+")
-            frame = frame.assign(**{column: values.where(~is_digits, values.str.zfill(width))})
-        return frame
-
-    return reshape

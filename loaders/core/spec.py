@@ -48,7 +48,6 @@ class TableSpec:
     file_name: str
     official_url: str
     contract: Contract
-    description: str
     reshape: Reshape | None = None  # the publisher's quirks, applied to each chunk of strings
     # a reshape that reads other files of the source (CPS matches IDs across snapshots)
     reshape_for: Callable[[Mirror], Reshape] | None = None

@@ -1,7 +1,7 @@
 """Type a chunk against its contract, column by column (vectorised), and say why rows fail.
 
 A failing row gets the first reason found, in contract column order; the rest of the chunk goes
-on. Values are converted with Arrow kernels (`loaders.convert`); a reshape may also hand over a
+on. Values are converted with Arrow kernels (`loaders.core.convert`); a reshape may also hand over a
 column already typed (dates as datetime64, whole numbers as Int64), which is then checked but
 not parsed again.
 """

@@ -8,6 +8,7 @@ from loaders.core.load import LoadResult, load_table
 from loaders.core.spec import TableSpec
 from loaders.registry import TABLES
 from orchestration.defs.resources import Warehouse
+from orchestration.defs.source_docs import table_docs
 from orchestration.defs.table_metadata import column_schema, preview
 
 CONTRACT_CHECK = "rows_match_contract"
@@ -79,9 +80,10 @@ def current_row_count(dsn: str, spec: TableSpec) -> int:
 
 def _description(spec: TableSpec) -> str:
     source = spec.source
+    described = table_docs(source.name, spec.name).description or f"Raw table {spec.table}."
     return (
-        f"{spec.description}\n\nSource: {source.homepage} ({source.licence}); updated "
-        f"{source.cadence}. Loaded by `loaders.{source.name}` into `raw.{spec.table}`."
+        f"{described}\n\nSource: {source.homepage} ({source.licence}); updated "
+        f"{source.cadence}. Loaded by `loaders.sources.{source.name}` into `raw.{spec.table}`."
     )
 
 

@@ -6,33 +6,26 @@ import dagster as dg
 import psycopg
 from psycopg import sql
 
+from loaders.core.raw_table import META_COLUMNS
 from loaders.core.spec import TableSpec
+from orchestration.defs.source_docs import table_docs
 
 PREVIEW_ROWS = 5
 PREVIEW_CELL_CHARS = 40
 # A preview of a view runs the view's query; give up on one that takes longer than this.
 PREVIEW_TIMEOUT_MS = 5_000
 
-# Columns every versioned raw table has beside the contract's (see loaders/land.py).
-LEDGER_COLUMNS = [
-    dg.TableColumn("_load_id", "bigint", "The load (meta.load_log) that wrote this version."),
-    dg.TableColumn("_loaded_at", "timestamptz", "When this version was written."),
-    dg.TableColumn(
-        "_superseded_load_id",
-        "bigint",
-        "The load that replaced this version; null for the current version.",
-    ),
-]
-
 
 def column_schema(spec: TableSpec) -> dg.TableSchema:
-    """The raw table's columns as the contract declares them, then the versioning columns."""
+    """The raw table's columns as the contract declares them, then the versioning columns,
+    each described as in the dbt sources YAML."""
     key = set(spec.contract.natural_key)
+    described = table_docs(spec.source.name, spec.name).columns
     columns = [
         dg.TableColumn(
             name=column.name,
             type=column.sql_type,
-            description=column.description or None,
+            description=described.get(column.name) or None,
             constraints=dg.TableColumnConstraints(
                 nullable=column.nullable and column.name not in key,
                 other=["natural key"] if column.name in key else [],
@@ -40,7 +33,11 @@ def column_schema(spec: TableSpec) -> dg.TableSchema:
         )
         for column in spec.contract.columns
     ]
-    return dg.TableSchema(columns=columns + LEDGER_COLUMNS)
+    ledger = [
+        dg.TableColumn(name, sql_type.removesuffix(" not null"), described.get(name) or None)
+        for name, sql_type in META_COLUMNS
+    ]
+    return dg.TableSchema(columns=columns + ledger)
 
 
 def preview(dsn: str, spec: TableSpec, limit: int = PREVIEW_ROWS) -> str:

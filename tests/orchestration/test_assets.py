@@ -2,8 +2,10 @@
 and the column schema."""
 
 from dataclasses import replace
+from pathlib import Path
 
 import dagster as dg
+import yaml
 
 from loaders.core.contract import Column, Contract
 from loaders.core.spec import Source, TableSpec
@@ -20,13 +22,12 @@ SPEC = TableSpec(
     official_url="https://example.org/counts.csv",
     contract=Contract(
         columns=(
-            Column("day", "date", nullable=False, description="The reported day."),
+            Column("day", "date", nullable=False),
             Column("place", "text", nullable=False),
             Column("cases", "int", non_negative=True),
         ),
         natural_key=("day", "place"),
     ),
-    description="Tiny counts.",
     reject_threshold=0.5,
 )
 # Seven valid rows, out of key order, and one row that breaks the contract.
@@ -82,11 +83,23 @@ def test_a_load_reports_rows_a_preview_and_the_column_schema(dsn, mirror):
         ("_superseded_load_id", "bigint"),
     ]
     day = schema.columns[0]
-    assert day.description == "The reported day."
     assert day.constraints.nullable is False and day.constraints.other == ["natural key"]
     assert schema.columns[2].constraints.nullable is True
     # The declared schema is on the asset before anything runs, too.
     assert asset.specs_by_key[asset.key].metadata["dagster/column_schema"] == schema
+
+
+def test_raw_assets_are_described_as_in_the_dbt_sources_yaml():
+    """The Dagster UI and the dbt docs say the same thing: both read the sources YAML."""
+    staging = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "staging"
+    document = yaml.safe_load((staging / "nyt_covid" / "_nyt_covid__sources.yml").read_text())
+    [states] = [t for t in document["sources"][0]["tables"] if t["name"] == "us_states"]
+    node = defs.resolve_asset_graph().get(dg.AssetKey(["raw", "nyt_covid__us_states"]))
+
+    assert node.description.startswith(states["description"].strip())
+    schema = node.metadata["dagster/column_schema"]
+    described = {column["name"]: column["description"] for column in states["columns"]}
+    assert {c.name: c.description for c in schema.columns} == described
 
 
 def test_markdown_cells_are_escaped_and_shortened():

@@ -11,6 +11,7 @@ import requests
 
 from orchestration.docs import DBT_PROJECT, generate_command, serve_command
 from publish.report_data import REPORT_MARTS
+from tests.processes import start_server, stop
 from warehouse.database import connection_env
 
 pytestmark = pytest.mark.integration
@@ -89,7 +90,7 @@ def free_port() -> int:
 def test_the_docs_site_is_served_on_localhost(docs):
     target, env = docs
     port = free_port()
-    server = subprocess.Popen(
+    server = start_server(
         serve_command("127.0.0.1", port, target),
         cwd=DBT_PROJECT,
         env=env,
@@ -108,5 +109,4 @@ def test_the_docs_site_is_served_on_localhost(docs):
         manifest = requests.get(f"http://127.0.0.1:{port}/manifest.json", timeout=5)
         assert manifest.status_code == 200 and "fct_cases_daily" in manifest.text
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)

@@ -69,11 +69,13 @@ CASES_COLUMNS = (
 TABLES: dict[str, tuple[str, list[tuple]]] = {
     "fct_restrictions_timeline": (
         "restriction_period_id text, state_fips text, state_name text, category text, "
-        "imposed_date date, lifted_date date, imposed_description text",
+        "is_counted_in_force boolean, imposed_date date, lifted_date date, "
+        "imposed_description text",
         [
-            ("10-1", "10", "Delaware", "schools", day(3), day(15), "Closed schools"),
-            ("10-2", "10", "Delaware", "stay_at_home", day(5), None, 'Stay at home, "now"'),
-            ("17-1", "17", "Illinois", "dining", day(4), day(10), "Closed dining"),
+            ("10-1", "10", "Delaware", "schools", True, day(3), day(15), "Closed schools"),
+            ("10-2", "10", "Delaware", "stay_at_home", True, day(5), None, 'Stay at home, "now"'),
+            ("10-3", "10", "Delaware", "masks", False, day(2), None, "Masks in public"),
+            ("17-1", "17", "Illinois", "dining", True, day(4), day(10), "Closed dining"),
         ],
     ),
     "fct_business_activity_daily": (

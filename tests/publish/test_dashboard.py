@@ -58,13 +58,25 @@ def test_cases_show_delaware_first_and_every_us_geography_in_the_menu(report):
 def test_restriction_periods_are_bars_and_open_periods_run_to_the_last_day(report):
     _, figures = report
     bars, revenue = visible(figures["restrictions"])
-    assert list(bars.y) == ["schools", "stay_at_home"]
-    assert list(bars.base) == [str(day(3)), str(day(5))]
+    assert list(bars.y) == ["masks", "schools", "stay_at_home"]
+    assert list(bars.base) == [str(day(2)), str(day(3)), str(day(5))]
     ms_per_day = 86_400_000
-    assert list(bars.x) == [12 * ms_per_day, (DAYS - 5) * ms_per_day]  # lifted, still in force
-    assert [point[1] for point in bars.customdata] == [str(day(15)), "still in force"]
+    lifted, open_since_5, open_since_2 = 12, DAYS - 5, DAYS - 2
+    assert list(bars.x) == [d * ms_per_day for d in (open_since_2, lifted, open_since_5)]
+    assert [point[1] for point in bars.customdata] == [
+        "still in force",
+        str(day(15)),
+        "still in force",
+    ]
     assert revenue.yaxis == "y2" and len(revenue.y) == DAYS
     assert revenue.y[-1] == pytest.approx(-0.01 * (DAYS - 1))
+
+
+def test_categories_counted_in_force_come_first_as_the_warehouse_marks_them(report):
+    """The report reads which categories count from the mart, not from a list of its own."""
+    _, figures = report
+    top_to_bottom = list(figures["restrictions"].layout.yaxis.categoryarray)[::-1]
+    assert top_to_bottom == ["dining", "schools", "stay_at_home", "masks"]
 
 
 def test_correlation_shows_the_nation_beside_the_chosen_state(report):

@@ -22,7 +22,7 @@
 }}
 
 {%- set lookback_days = var('cases_lookback_days') %}
-{%- set sources = ['nyt_covid', 'jhu_csse', 'phac_canada'] %}
+{%- set sources = case_sources() %}
 
 with
 

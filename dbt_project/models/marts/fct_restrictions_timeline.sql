@@ -31,6 +31,9 @@ final as (
             else {{ dbt.datediff('periods.imposed_date', 'as_of.as_of_date', 'day') }} + 1
         end as days_in_force,
         periods.lifted_date is not null as is_lifted,
+        periods.category in (
+            {%- for category in restriction_categories() %}'{{ category }}'{% if not loop.last %}, {% endif %}{% endfor -%}
+        ) as is_counted_in_force,
         as_of.as_of_date,
         periods.imposed_description,
         periods.lifted_description,

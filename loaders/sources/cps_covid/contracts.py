@@ -1,15 +1,14 @@
-"""Contracts of the CPS tables (columns after loaders/cps_covid_schools.py reshapes them)."""
+"""Contracts of the CPS tables (columns after schools.py reshapes them)."""
 
 from loaders.core.contract import Column, Contract
 
 YYYYMMDD = ("%Y%m%d",)
 CAPTURE = (
-    Column("snapshot_date", "date", nullable=False, description="Day the file was captured."),
+    Column("snapshot_date", "date", nullable=False),
     Column(
         "captured_at",
         "text",
         nullable=False,
-        description="When the file was captured; orders captures of one day.",
     ),
 )
 

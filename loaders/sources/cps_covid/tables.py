@@ -15,15 +15,15 @@ Files -> tables (raw.cps_covid__<table>):
   SchoolLocations.csv, SchoolLocations1.csv  school_locations  one row per school
 
 Quirks handled here:
-- the publisher overwrites its files: every capture is a snapshot (see loaders/mirror.py):
+- the publisher overwrites its files: every capture is a snapshot (see loaders/core/snapshots.py):
   `snapshot_date` is the capture day, `captured_at` orders captures; the root file of a mirror
   is skipped when it equals the newest snapshot. Two captures on one day: both are kept as
   versions (same key, the later one's rows supersede), and staging keeps only the latest
   `captured_at` of each day, so the later capture wins even for rows it no longer has;
-- the per-school layout changed (loaders/cps_covid_schools.py): the early ID-less layout gets
+- the per-school layout changed (schools.py): the early ID-less layout gets
   its cumulative total as the sum of the quarter columns, its `20210115` baseline lands with
   count_kind `baseline`; schools are keyed on CPS_School_ID (999999 = ADMINISTRATIVE), matched
-  by name or location for the early snapshots (loaders/cps_covid_ids.py), else flagged
+  by name or location for the early snapshots (ids.py), else flagged
   `unmatched`; dates are YYYYMMDD column names, unpivoted;
 - daily counts may be negative (a correction of an earlier day) and are kept as published;
   gTotal may differ from the sum of a school's dated columns (BLAIR: 1 vs 2): kept as published;
@@ -92,7 +92,6 @@ SCHOOL_SNAPSHOTS = TableSpec(
     name="school_snapshots",
     file_name=SCHOOLS_FILE,
     official_url=f"{DATA_URL}/{SCHOOLS_FILE}",
-    description="Cumulative COVID-19 cases per CPS school, one row per school per snapshot.",
     contract=contracts.SCHOOL_SNAPSHOTS,
     reshape_for=lambda mirror: school_snapshots(_school_ids(mirror)),
     list_files=_snapshots,
@@ -103,7 +102,6 @@ SCHOOL_CASE_COUNTS = TableSpec(
     name="school_case_counts",
     file_name=SCHOOLS_FILE,
     official_url=f"{DATA_URL}/{SCHOOLS_FILE}",
-    description="New COVID-19 cases per CPS school per reported day or week, per snapshot.",
     contract=contracts.SCHOOL_CASE_COUNTS,
     reshape_for=lambda mirror: school_case_counts(_school_ids(mirror)),
     list_files=_snapshots,
@@ -114,7 +112,6 @@ DISTRICT_TOTALS = TableSpec(
     name="district_totals",
     file_name=TOTALS_FILE,
     official_url=f"{DATA_URL}/{TOTALS_FILE}",
-    description="District-wide daily and running CPS COVID-19 case totals, per snapshot.",
     contract=contracts.DISTRICT_TOTALS,
     reshape=split_capture,
     list_files=_snapshots,
@@ -125,7 +122,6 @@ SCHOOL_LOCATIONS = TableSpec(
     name="school_locations",
     file_name=LOCATION_FILES[0],
     official_url=f"{LOCATIONS_URL}/{LOCATION_FILES[0]}",
-    description="CPS school names, hyphenated names and coordinates, one row per school.",
     contract=contracts.SCHOOL_LOCATIONS,
     reshape=_locations,
     list_files=lambda spec, _: [SourceFile(f, f"{LOCATIONS_URL}/{f}") for f in LOCATION_FILES],

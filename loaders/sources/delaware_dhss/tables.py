@@ -22,7 +22,7 @@ Quirks handled here:
 - covid_nums.csv is one undated snapshot: its leading unnamed pandas index column is dropped,
   its value is a rate (cases per 10,000 people, not a count), and `snapshot_date` is the date
   of the commit that holds it (SNAPSHOT_DATE: the latest day the snapshot can describe);
-- markers.json is a JSON object, read by `loaders.json_source`;
+- markers.json is a JSON object, read by `loaders.core.json_reader`;
 - the per-ZIP download (`zip-code-<ZIP>/download_covid_19_data/cases`) is opt-in, since no copy
   of it survives: a local mirror loads the ZIP folders it holds; otherwise
   DELAWARE_ZIP_CODES=19701,19702,... names the ZIPs to download, and without it no file is
@@ -37,8 +37,9 @@ from datetime import date, datetime
 import pandas as pd
 
 from loaders.core.contract import Column, Contract
+from loaders.core.fips import fips_column
 from loaders.core.json_reader import JsonTableSpec
-from loaders.core.quirks import date_from_parts, require_headers, zero_pad
+from loaders.core.quirks import date_from_parts, require_headers
 from loaders.core.spec import Source, SourceFile, TableSpec
 from warehouse.settings import Settings
 
@@ -106,7 +107,6 @@ MITIGATION_TIMELINE = TableSpec(
     name="mitigation_timeline",
     file_name="DE_Mitigation_Timeline.csv",
     official_url=f"{REPOSITORY}/7f1ccdb54d912a61611201e17151b8e065208d66/DE_Mitigation_Timeline.csv",
-    description="Delaware state COVID-19 mitigation measures (2020), one row per measure.",
     reshape=timeline_dates("Start", "Until", "until_further_notice"),
     contract=Contract(
         columns=(
@@ -123,7 +123,8 @@ MITIGATION_TIMELINE = TableSpec(
 def _drop_index_column(frame: pd.DataFrame) -> pd.DataFrame:
     """covid_nums.csv was written by pandas with its index: a first column with no header."""
     require_headers(frame, ["Zipcode"])
-    return zero_pad("Zipcode", 5)(frame.drop(columns=[c for c in frame.columns if c == ""]))
+    # ZIP codes lose their leading zeros the way FIPS codes do: the same rule.
+    return fips_column("Zipcode", 5)(frame.drop(columns=[c for c in frame.columns if c == ""]))
 
 
 ZIP_CASE_RATES = TableSpec(
@@ -131,7 +132,6 @@ ZIP_CASE_RATES = TableSpec(
     name="zip_case_rates",
     file_name="covid_nums.csv",
     official_url=f"{REPOSITORY}/810e5223a37318d5fcdba2f085e2cb25fb384aae/covid_nums.csv",
-    description="COVID-19 cases per 10,000 people per Delaware ZIP code, one undated snapshot.",
     reshape=_drop_index_column,
     list_files=lambda spec, _: [SourceFile(spec.file_name, spec.official_url, SNAPSHOT_DATE)],
     vintage_column="snapshot_date",
@@ -150,7 +150,6 @@ ZIP_CENTROIDS = JsonTableSpec(
     name="zip_centroids",
     file_name="markers.json",
     official_url=f"{REPOSITORY}/3b5e649fc56023135ed3f2a29bb5ee2bb65f24ea/app/markers.json",
-    description="Latitude and longitude of each Delaware ZIP code's centroid, one row per ZIP.",
     key_header="zip_code",
     value_headers=("latitude", "longitude"),
     contract=Contract(
@@ -193,7 +192,6 @@ ZIP_CASES = TableSpec(
     name="zip_cases",
     file_name="cases",
     official_url=f"{DASHBOARD}/zip-code-<ZIP>/download_covid_19_data/cases",
-    description="Delaware DHSS per-ZIP COVID-19 statistics, one row per ZIP per statistic per day.",
     reshape=_zip_from_location,
     list_files=_zip_download_files,
     contract=Contract(

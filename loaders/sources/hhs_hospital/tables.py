@@ -60,7 +60,6 @@ PATIENT_IMPACT_STATE = TableSpec(
     name="patient_impact_state",
     file_name="COVID-19_Reported_Patient_Impact_and_Hospital_Capacity_by_State_Timeseries.csv",
     official_url="https://healthdata.gov/api/views/g62h-syeh/rows.csv?accessType=DOWNLOAD",
-    description="Hospital capacity and COVID-19 patients reported per US state per day.",
     reshape=_without_thousands_separators,
     contract=Contract(
         columns=(

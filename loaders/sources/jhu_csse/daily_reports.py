@@ -83,8 +83,6 @@ DAILY_REPORTS_US = TableSpec(
     name="daily_reports_us",
     file_name=f"{FOLDER}/MM-DD-YYYY.csv",
     official_url=url(DATA, f"{FOLDER}/MM-DD-YYYY.csv"),
-    description="JHU CSSE cumulative COVID-19 counts and rates per US state, one row per state "
-    "per daily report.",
     reshape=with_fips_text,
     list_files=list_reports,
     vintage_column="report_date",

@@ -11,7 +11,7 @@ Columns:  global time series `Province/State,Country/Region,Lat,Long,1/22/20,...
           Country_Region,Lat,Long_,Combined_Key,Population,1/22/20,...`;
           UID_ISO_FIPS_LookUp_Table.csv `UID,iso2,iso3,code3,FIPS,Admin2,Province_State,
           Country_Region,Lat,Long_,Combined_Key,Population`; daily reports: see
-          loaders/jhu_csse_daily_reports.py
+          daily_reports.py
 
 Files (raw table = raw.jhu_csse__<name>):
   UID_ISO_FIPS_LookUp_Table.csv              uid_lookup          one row per UID
@@ -20,7 +20,7 @@ Files (raw table = raw.jhu_csse__<name>):
   time_series_covid19_deaths_US.csv          deaths_us           one row per UID per day
   csse_covid_19_daily_reports_us/<date>.csv  daily_reports_us    one row per state per report
 
-Quirks handled here (the unpivot's rules are in loaders/jhu_csse_wide.py):
+Quirks handled here (the unpivot's rules are in wide.py):
 - the time series are wide, one column per day headed M/D/YY: unpivoted chunk by chunk, each
   chunk at most `chunk_cells` fields (~1,400 places at 350 days, ~140 at 3,500), so memory
   does not grow with the number of days;
@@ -60,14 +60,12 @@ def _combined_key(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(combined_key=(province + ", " + country).where(province != "", country))
 
 
-def _global_series(name: str, file_name: str, measure: str, what: str) -> TableSpec:
+def _global_series(name: str, file_name: str, measure: str) -> TableSpec:
     return TableSpec(
         source=SOURCE,
         name=name,
         file_name=file_name,
         official_url=url(TIME_SERIES, file_name),
-        description=f"JHU CSSE cumulative COVID-19 {what} per country or province, one row per "
-        "place per day.",
         reshape=unpivot(measure, prepare=_combined_key),
         contract=Contract(
             columns=(
@@ -85,19 +83,15 @@ def _global_series(name: str, file_name: str, measure: str, what: str) -> TableS
 
 
 CONFIRMED_GLOBAL = _global_series(
-    "confirmed_global", "time_series_covid19_confirmed_global.csv", "confirmed", "cases"
+    "confirmed_global", "time_series_covid19_confirmed_global.csv", "confirmed"
 )
-DEATHS_GLOBAL = _global_series(
-    "deaths_global", "time_series_covid19_deaths_global.csv", "deaths", "deaths"
-)
+DEATHS_GLOBAL = _global_series("deaths_global", "time_series_covid19_deaths_global.csv", "deaths")
 
 DEATHS_US = TableSpec(
     source=SOURCE,
     name="deaths_us",
     file_name="time_series_covid19_deaths_US.csv",
     official_url=url(TIME_SERIES, "time_series_covid19_deaths_US.csv"),
-    description="JHU CSSE cumulative COVID-19 deaths per US county (and JHU's pseudo-counties), "
-    "one row per place per day.",
     reshape=unpivot("deaths", dropped=US_PER_UID, prepare=with_fips_text),
     contract=Contract(
         columns=(
@@ -119,8 +113,6 @@ UID_LOOKUP = TableSpec(
     name="uid_lookup",
     file_name="UID_ISO_FIPS_LookUp_Table.csv",
     official_url=url(DATA, "UID_ISO_FIPS_LookUp_Table.csv"),
-    description="JHU CSSE place identifiers (UID) with ISO codes, FIPS, names, centroid and "
-    "population, one row per place.",
     reshape=with_fips_text,
     contract=Contract(
         columns=(

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loaders.core.errors import StructuralError
-from loaders.sources.jhu_csse.source import INTEGER_WRITTEN_AS_FLOAT
+from loaders.core.fips import WHOLE_NUMBER
 
 DATE_LIKE = re.compile(r"\d+/\d+/\d+")
 DATE_HEADER = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
@@ -149,7 +149,7 @@ def _plain_whole_numbers(text: pa.Array) -> pa.Array | None:
 
 def _annotate_bad_cells(text: pa.Array, blank: pa.Array, headers: np.ndarray) -> pa.Array:
     """A cell that is not a whole number (12, or 12.0) gets its column's header appended."""
-    number = pc.match_substring_regex(text, f"^{INTEGER_WRITTEN_AS_FLOAT}$")
+    number = pc.match_substring_regex(text, f"^{WHOLE_NUMBER}$")
     good = pc.fill_null(pc.or_kleene(blank, number), True)  # a null cell stays null
     if pc.all(good).as_py() is not False:  # None: no cells
         return text

@@ -20,7 +20,7 @@ Quirks handled here:
 """
 
 from loaders.core.contract import Column, Contract
-from loaders.core.quirks import zero_pad
+from loaders.core.fips import fips_column
 from loaders.core.spec import Source, SourceFile, TableSpec
 from warehouse.settings import Settings
 
@@ -41,7 +41,6 @@ US = TableSpec(
     name="us",
     file_name="us.csv",
     official_url=f"{BASE_URL}/us.csv",
-    description="Cumulative COVID-19 cases and deaths in the United States, one row per day.",
     contract=Contract(
         columns=(
             Column("date", "date", not_future=True, date_formats=DATE_FORMATS),
@@ -57,8 +56,7 @@ US_STATES = TableSpec(
     name="us_states",
     file_name="us-states.csv",
     official_url=f"{BASE_URL}/us-states.csv",
-    description="Cumulative COVID-19 cases and deaths per state or territory, one row per day.",
-    reshape=zero_pad("fips", 2),
+    reshape=fips_column("fips", 2),
     contract=Contract(
         columns=(
             Column("date", "date", not_future=True, date_formats=DATE_FORMATS),
@@ -84,9 +82,7 @@ US_COUNTIES = TableSpec(
     name="us_counties",
     file_name="us-counties.csv",
     official_url=f"{BASE_URL}/us-counties.csv",
-    description="Cumulative COVID-19 cases and deaths per US county (or NYT's county-like "
-    "areas), one row per day.",
-    reshape=zero_pad("fips", 5),
+    reshape=fips_column("fips", 5),
     list_files=_counties_file,
     contract=Contract(
         columns=(

@@ -11,13 +11,12 @@ from loaders.core.spec import TableSpec
 from loaders.sources.oi_economic_tracker.source import MISSING, SOURCE, url
 
 
-def _geoids(name: str, file_name: str, description: str, columns: tuple[Column, ...]):
+def _geoids(name: str, file_name: str, columns: tuple[Column, ...]):
     return TableSpec(
         source=SOURCE,
         name=name,
         file_name=file_name,
         official_url=url(file_name),
-        description=description,
         contract=Contract(columns=columns, natural_key=(columns[0].name,), null_markers=MISSING),
     )
 
@@ -25,7 +24,6 @@ def _geoids(name: str, file_name: str, description: str, columns: tuple[Column, 
 GEOIDS_STATE = _geoids(
     "geoids_state",
     "GeoIDs - State.csv",
-    "States tracked by Opportunity Insights with their 2019 population, one row per state.",
     (
         Column("statefips", "int", nullable=False),
         Column("statename", "text", nullable=False),
@@ -36,8 +34,6 @@ GEOIDS_STATE = _geoids(
 GEOIDS_COUNTY = _geoids(
     "geoids_county",
     "GeoIDs - County.csv",
-    "Counties with their tracked city, commuting zone, state and 2019 population, "
-    "one row per county.",
     (
         Column("countyfips", "int", nullable=False),
         Column("countyname", "text", nullable=False),
@@ -54,8 +50,6 @@ GEOIDS_COUNTY = _geoids(
 GEOIDS_CITY = _geoids(
     "geoids_city",
     "GeoIDs - City.csv",
-    "The large cities tracked by Opportunity Insights with location and 2019 population "
-    "(of the counties assigned to them), one row per city.",
     (
         Column("cityid", "int", nullable=False),
         Column("cityname", "text", nullable=False),

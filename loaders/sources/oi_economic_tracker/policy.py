@@ -93,7 +93,6 @@ POLICY_MILESTONES_STATE = TableSpec(
     name="policy_milestones_state",
     file_name=FILE_NAME,
     official_url=url(FILE_NAME),
-    description="State COVID-19 policy events (closures, reopenings, orders), one row per event.",
     reshape=reshape_policy_milestones,
     list_files=_files,
     contract=Contract(

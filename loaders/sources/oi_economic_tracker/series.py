@@ -21,28 +21,24 @@ def _changes(names, required=("all",), prefix=""):
 WOMPLY_REVENUE_STATE_DAILY = series_table(
     "womply_revenue_state_daily",
     "Womply Revenue - State - Daily.csv",
-    "Small-business revenue change vs January 2020 (seven-day average), per state per day.",
     geography=STATE,
     measures=_changes(WOMPLY_SEGMENTS, prefix="revenue_"),
 )
 WOMPLY_MERCHANTS_STATE_DAILY = series_table(
     "womply_merchants_state_daily",
     "Womply Merchants - State - Daily.csv",
-    "Change in small businesses open vs January 2020 (seven-day average), per state per day.",
     geography=STATE,
     measures=_changes(WOMPLY_SEGMENTS, prefix="merchants_"),
 )
 WOMPLY_REVENUE_COUNTY_DAILY = series_table(
     "womply_revenue_county_daily",
     "Womply Revenue - County - Daily.csv",
-    "Small-business revenue change vs January 2020 (seven-day average), per county per day.",
     geography=COUNTY,
     measures=_changes(("all",), prefix="revenue_"),
 )
 WOMPLY_MERCHANTS_COUNTY_DAILY = series_table(
     "womply_merchants_county_daily",
     "Womply Merchants - County - Daily.csv",
-    "Change in small businesses open vs January 2020 (seven-day average), per county per day.",
     geography=COUNTY,
     measures=_changes(("all",), prefix="merchants_"),
 )
@@ -58,8 +54,6 @@ AFFINITY_SERIES = (
 AFFINITY_STATE_DAILY = series_table(
     "affinity_state_daily",
     "Affinity - State - Daily.csv",
-    "Consumer card spending change vs January 2020 (seven-day average), per state per day; "
-    "`freq` = 'w' marks a weekly value, `provisional` the last three weeks (revised later).",
     geography=STATE,
     measures=(
         Column("freq", "text", required=False, nullable=False),
@@ -70,7 +64,6 @@ AFFINITY_STATE_DAILY = series_table(
 AFFINITY_COUNTY_WEEKLY = series_table(
     "affinity_county_weekly",
     "Affinity - County - Weekly.csv",
-    "Consumer card spending change vs January 2020, per county per week (week-ending date).",
     geography=COUNTY,
     measures=_changes(("all",), prefix="spend_"),
     day="day_endofweek",
@@ -84,8 +77,6 @@ COVID_COUNTS = ("case", "death", "test", "vaccine", "fullvaccine", "booster_firs
 COVID_STATE_DAILY = series_table(
     "covid_state_daily",
     "COVID - State - Daily.csv",
-    "COVID-19 cases, deaths, tests, vaccinations and hospitalisations (seven-day averages, "
-    "counts and per-capita rates), per state per day.",
     geography=STATE,
     measures=tuple(
         Column(

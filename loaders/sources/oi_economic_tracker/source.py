@@ -1,6 +1,6 @@
 """Shared parts of the Opportunity Insights loaders: the source, its URLs, its common quirks.
 
-See `loaders/oi_economic_tracker.py` for provenance and the list of tables.
+See `loaders/sources/oi_economic_tracker/__init__.py` for provenance and the list of tables.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ def url(file_name: str, ref: str = "main") -> str:
 def series_table(
     name: str,
     file_name: str,
-    description: str,
     *,
     geography: Column,
     measures: tuple[Column, ...],
@@ -49,7 +48,6 @@ def series_table(
         name=name,
         file_name=file_name,
         official_url=url(file_name),
-        description=description,
         reshape=date_from_parts("year", "month", day, target=date_column),
         contract=Contract(
             columns=(Column(date_column, "date", not_future=True), geography, *measures),

@@ -62,10 +62,6 @@ COVID19 = TableSpec(
     name="covid19",
     file_name="covid19.csv",
     official_url="https://health-infobase.canada.ca/src/data/covidLive/covid19.csv",
-    description=(
-        "COVID-19 cases, deaths and tests per Canadian province or territory per reporting day, "
-        "with Canada (pruid 1) and repatriated travellers (pruid 99) alongside."
-    ),
     reshape=_region_kind,
     contract=Contract(
         columns=(

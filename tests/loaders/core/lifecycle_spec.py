@@ -23,7 +23,6 @@ SPEC = TableSpec(
     name="readings",
     file_name="readings.csv",
     official_url="http://127.0.0.1:9/toy/readings.csv",  # never fetched: tests set a mirror
-    description="Test readings, one row per station per day.",
     contract=Contract(
         columns=(
             Column("day", "date", not_future=True),

@@ -11,7 +11,7 @@ renamed as (
 
     select
         -- ids
-        {{ fips_text('fips', 2) }} as state_fips,
+        fips as state_fips,
 
         -- dimensions
         state as state_name,

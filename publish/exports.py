@@ -34,8 +34,9 @@ class Latest:
     date: str
 
 
-# Marts with a geography and a date. The others (correlations by lag, the Delaware ZIP
-# snapshot) have no `latest` export.
+# Marts with a geography and a date. The others have no `latest` export: the correlations by
+# lag, the undated Delaware ZIP snapshot, dim_geography (no date) and rpt_unmatched_geographies
+# (source keys, not geographies).
 LATEST: dict[str, Latest] = {
     "fct_cases_daily": Latest(("geo_level", "geo_id"), "report_date"),
     "fct_business_activity_daily": Latest(("geo_level", "geo_id"), "activity_date"),
@@ -46,6 +47,9 @@ LATEST: dict[str, Latest] = {
     "fct_school_case_changes": Latest(("school_key",), "snapshot_date"),
     "fct_case_forecast": Latest(("state_fips",), "forecast_date"),
     "fct_forecast_backtest": Latest(("state_fips", "method"), "target_date"),
+    "fct_hospital_daily": Latest(("state_fips",), "report_date"),
+    "fct_tests_vaccinations_daily": Latest(("state_fips",), "report_date"),
+    "fct_canada_source_reconciliation": Latest(("geo_id", "comparison", "metric"), "report_date"),
 }
 
 ARROW_TYPES = {

@@ -70,7 +70,7 @@ nations as (
         'US' as geo_code,
         {{ text_null }} as parent_geo_level,
         {{ text_null }} as parent_geo_id,
-        (select sum(population) from states) as population,
+        cast((select sum(population) from states) as {{ dbt.type_bigint() }}) as population,
         'Sum of the states seed' as population_source,
         {{ float_null }} as latitude,
         {{ float_null }} as longitude

@@ -48,7 +48,9 @@ def test_every_hospital_row_matches_the_hhs_file(built_warehouse, shared_data):
     mart = query(dsn, "select * from marts.fct_hospital_daily")
     mart["date"] = pd.to_datetime(mart["report_date"])
     assert len(mart) == len(expected) == 3541
-    merged = expected.merge(mart, on=["state_fips", "date"], how="outer", indicator=True)
+    merged = expected.merge(
+        mart, on=["state_fips", "date"], how="outer", indicator=True, suffixes=("_file", "")
+    )
     assert (merged["_merge"] == "both").all()
     assert_close(
         merged,
@@ -58,7 +60,7 @@ def test_every_hospital_row_matches_the_hhs_file(built_warehouse, shared_data):
             "inpatients_per_100k": "covid_inpatients_per_100k",
             "icu_per_100k": "adult_covid_icu_patients_per_100k",
             "used_share": "inpatient_beds_used_share",
-            "inpatient_beds": "inpatient_beds",
+            "inpatient_beds_file": "inpatient_beds",
             "deaths_covid": "covid_deaths",
         },
     )
@@ -104,11 +106,11 @@ def test_canada_reconciliation_matches_phac_against_jhu(built_warehouse, shared_
     mart = query(dsn, "select * from marts.fct_canada_source_reconciliation")
     mart["date"] = pd.to_datetime(mart["report_date"])
     keys = ["geo_id", "date", "comparison", "metric"]
-    merged = expected.merge(mart, on=keys, how="outer", indicator=True)
+    merged = expected.merge(mart, on=keys, how="outer", indicator=True, suffixes=("_expected", ""))
     assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"][keys].head()
     assert len(mart) == len(expected) > 200
     assert_close(merged, {"primary": "primary_value", "compared": "compared_value"})
-    assert_close(merged, {"difference": "difference"})
+    assert_close(merged, {"difference_expected": "difference"})
     assert (merged["beyond"] == merged["is_beyond_tolerance"]).all()
     assert merged["beyond"].sum() > 0  # the sources do disagree on some days
 

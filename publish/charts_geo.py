@@ -1,7 +1,8 @@
 """The report's state timeline and Delaware map: restriction periods over revenue, ZIPs, counties.
 
-The map is a longitude/latitude scatter on plain axes with an equal-distance aspect ratio: it
-needs no map tiles or outlines from the network, so the HTML renders offline.
+The map is a longitude/latitude scatter on plain axes with an equal-distance aspect ratio,
+drawn inside Delaware's outline (a simplified polygon kept here, accurate to about a kilometre):
+it needs no map tiles or shapes from the network, so the HTML renders offline.
 """
 
 from __future__ import annotations
@@ -19,11 +20,49 @@ from publish.charts import LAYOUT, add_selector, default_view
 # The restriction categories counted in restrictions_in_force come first, top to bottom.
 MS_PER_DAY = 86_400_000
 DELAWARE_LATITUDE = 39.0
+# Delaware's boundary as (longitude, latitude), clockwise from the tri-point with Pennsylvania
+# and Maryland: the twelve-mile arc, the Delaware River and Bay, the Atlantic coast, the
+# Transpeninsular Line and the Maryland line north. Simplified by hand from the state's
+# published boundary description; for placing ZIP codes, not for surveying.
+DELAWARE_OUTLINE = (
+    (-75.7886, 39.7212),
+    (-75.7735, 39.7800),
+    (-75.7530, 39.8040),
+    (-75.7160, 39.8280),
+    (-75.6600, 39.8390),
+    (-75.5940, 39.8340),
+    (-75.5300, 39.8160),
+    (-75.4800, 39.8060),
+    (-75.4160, 39.8020),
+    (-75.4650, 39.7630),
+    (-75.5100, 39.7290),
+    (-75.5480, 39.6850),
+    (-75.5620, 39.6330),
+    (-75.5870, 39.5800),
+    (-75.5700, 39.4600),
+    (-75.5300, 39.4000),
+    (-75.4700, 39.3300),
+    (-75.4000, 39.2300),
+    (-75.3970, 39.1000),
+    (-75.3300, 38.9800),
+    (-75.3000, 38.9100),
+    (-75.1900, 38.8100),
+    (-75.0900, 38.8000),
+    (-75.0700, 38.7100),
+    (-75.0500, 38.5400),
+    (-75.0490, 38.4510),
+    (-75.6935, 38.4600),
+    (-75.7880, 39.5628),
+    (-75.7886, 39.7212),
+)
 
 
 def restrictions_figure(restrictions: pd.DataFrame, revenue: pd.DataFrame) -> go.Figure:
-    """Each restriction period as a bar per category, revenue change overlaid, per state."""
-    figure = go.Figure()
+    """Each restriction period as a bar per category, per state; revenue change below it on its
+    own axis (a percentage scale, not the category rows), sharing the dates."""
+    figure = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, row_heights=[0.6, 0.4], vertical_spacing=0.06
+    )
     views, keys = [], []
     order = category_order(restrictions)
     colours = dict(zip(order, cycle(qualitative.Plotly + qualitative.D3), strict=False))
@@ -55,28 +94,32 @@ def restrictions_figure(restrictions: pd.DataFrame, revenue: pd.DataFrame) -> go
                 ),
                 hovertemplate="%{y}: %{customdata[0]} to %{customdata[1]}<br>"
                 "%{customdata[2]}<extra></extra>",
+                row=1,
+                col=1,
             )
         sales = revenue[revenue["state_fips"] == state_fips]
         if not sales.empty:
             figure.add_scatter(
                 x=sales["activity_date"],
                 y=sales["revenue_change"],
-                yaxis="y2",
                 mode="lines",
                 name="small-business revenue vs January 2020",
                 line={"color": "black", "width": 2},
+                row=2,
+                col=1,
             )
         views.append((names.get(state_fips, state_fips), list(range(first, len(figure.data)))))
         keys.append(state_fips)
     add_selector(figure, views, default_view(keys))
     figure.update_layout(
-        title="Restrictions in force, with small-business revenue change overlaid",
+        title="Restrictions in force, and small-business revenue change",
         xaxis={"type": "date"},
+        xaxis2={"type": "date"},
         yaxis={"categoryorder": "array", "categoryarray": order[::-1], "title": None},
-        yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%", "title": "revenue"},
+        yaxis2={"tickformat": ".0%", "title": "revenue vs Jan 2020", "zeroline": True},
         barmode="overlay",
-        legend={"orientation": "h", "y": -0.15},
-        **LAYOUT,
+        legend={"orientation": "h", "y": -0.12},
+        **{**LAYOUT, "height": 620},
     )
     return figure
 
@@ -105,6 +148,20 @@ def delaware_map_figure(zips: pd.DataFrame, counties: pd.DataFrame) -> go.Figure
         subplot_titles=["ZIP codes: cases per 10,000 people", county_title],
     )
     snapshot = zips["snapshot_date"].dropna()
+    outline_x, outline_y = zip(*DELAWARE_OUTLINE, strict=True)
+    figure.add_scatter(
+        x=list(outline_x),
+        y=list(outline_y),
+        mode="lines",
+        name="Delaware",
+        line={"color": "#888", "width": 1.5},
+        fill="toself",
+        fillcolor="rgba(200, 200, 200, 0.15)",
+        hoverinfo="skip",
+        showlegend=False,
+        row=1,
+        col=1,
+    )
     figure.add_scatter(
         x=zips["longitude"],
         y=zips["latitude"],

@@ -8,6 +8,7 @@ folder), replaced atomically. `python -m publish.dashboard` builds it from the w
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,8 +18,11 @@ from plotly.offline import get_plotlyjs
 
 from publish.atomic import replacing
 from publish.charts import cases_figure, correlation_figure, forecast_figure
+from publish.charts_compare import canada_figure, per_capita_figure, schools_figure
 from publish.charts_geo import delaware_map_figure, restrictions_figure
-from publish.report_data import ReportData, read_report_data
+from publish.codebook import load_manifest, mart_docs
+from publish.credits import credits
+from publish.report_data import REPORT_MARTS, ReportData, read_report_data
 
 FILE_NAME = "dashboard.html"
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
@@ -45,7 +49,7 @@ def sections(data: ReportData) -> list[Section]:
             "restrictions",
             "Restrictions and small-business revenue",
             "Each bar is a period a restriction category was in force (fct_restrictions_timeline);"
-            " the line is Womply small-business revenue change against January 2020 "
+            " below, on its own scale, Womply small-business revenue change against January 2020 "
             "(fct_business_activity_daily).",
             restrictions_figure(data.restrictions, data.revenue),
         ),
@@ -68,14 +72,68 @@ def sections(data: ReportData) -> list[Section]:
             "delaware",
             "Delaware",
             "ZIP codes at their centroids, coloured by cases per 10,000 people "
-            "(dim_delaware_zip_cases), and each county's latest cumulative counts "
-            "(fct_cases_daily county rows).",
+            "(dim_delaware_zip_cases), inside the state's outline, and each county's latest "
+            "cumulative counts (fct_cases_daily county rows).",
             delaware_map_figure(data.zips, data.counties),
+        ),
+        Section(
+            "per_capita",
+            "Across states, per 100,000 people",
+            "Each state's new cases over its last 7 reported days per 100,000 residents "
+            "(fct_cases_daily), and COVID-19 inpatients per 100,000 in the states the HHS "
+            "hospital data covers (fct_hospital_daily): rates, so states of any size compare.",
+            per_capita_figure(data.per_capita, data.hospital),
+        ),
+        Section(
+            "schools",
+            "Chicago Public Schools",
+            "New cases across the district's schools between snapshots of the published file, and "
+            "the schools with the most cases to date (fct_school_case_changes). Snapshots are "
+            "irregular: each bar covers the days since the one before.",
+            schools_figure(data.school_snapshots, data.top_schools),
+        ),
+        Section(
+            "canada",
+            "Canada",
+            "Cumulative cases per 100,000 in each province and territory, from PHAC "
+            "(fct_cases_daily), and Canada's total as PHAC and JHU CSSE publish it "
+            "(fct_canada_source_reconciliation).",
+            canada_figure(data.provinces, data.canada_reconciliation),
         ),
     ]
 
 
-def render(parts: list[Section], built_at: datetime) -> str:
+def data_through(data: ReportData) -> str | None:
+    """The last day of the case facts the report shows."""
+    days = data.cases["report_date"].dropna()
+    return str(days.max()) if not days.empty else None
+
+
+def report_sources() -> list[str]:
+    """The loaded sources upstream of the marts the report reads (dbt's lineage); every
+    source when the manifest is absent."""
+    manifest = load_manifest()
+    names = {name for mart in REPORT_MARTS for name in mart_docs(manifest, mart).sources}
+    return sorted(names) or [credit.source for credit in credits()]
+
+
+def sources_html(sources: list[str]) -> str:
+    """Each source, its licence and the attribution it asks for; addresses as text (the
+    page loads nothing from the network)."""
+    items = []
+    for credit in credits(sources):
+        homepage = re.sub(r"^https?://", "", credit.homepage)
+        attribution = re.sub(r"https?://", "", credit.attribution)
+        items.append(
+            f"<li><b>{html.escape(credit.source)}</b> ({html.escape(homepage)}): "
+            f"{html.escape(attribution)} Licence: {html.escape(credit.licence)}.</li>"
+        )
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def render(
+    parts: list[Section], built_at: datetime, through: str | None = None, sources: str = ""
+) -> str:
     body = []
     for part in parts:
         chart = part.figure.to_html(
@@ -86,6 +144,7 @@ def render(parts: list[Section], built_at: datetime) -> str:
             f"{chart}</section>"
         )
     stamp = built_at.strftime("%Y-%m-%d %H:%M UTC")
+    through_text = f"Data through {through}. " if through else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>COVID warehouse report</title>
@@ -94,8 +153,9 @@ section{{margin-bottom:2em}}p{{color:#444}}</style>
 <script type="text/javascript">{get_plotlyjs()}</script>
 </head><body>
 <h1>COVID warehouse report</h1>
-<p>Built {stamp} from the tables in schema <code>marts</code>.</p>
+<p id="data-through">{through_text}Built {stamp} from the tables in schema <code>marts</code>.</p>
 {"".join(body)}
+<section id="sources"><h2>Sources</h2>{sources}</section>
 </body></html>
 """
 
@@ -104,8 +164,9 @@ def write_dashboard(dsn: str, folder: Path) -> tuple[Path, list[Section]]:
     """Read the marts, draw every chart, replace the HTML file in `folder` (WAREHOUSE_REPORTS,
     `reports/` by default); returns it and the sections."""
     target = folder / FILE_NAME
-    parts = sections(read_report_data(dsn))
-    page = render(parts, datetime.now(UTC))
+    data = read_report_data(dsn)
+    parts = sections(data)
+    page = render(parts, datetime.now(UTC), data_through(data), sources_html(report_sources()))
     with replacing(target) as (temporary,):
         temporary.write_text(page, encoding="utf-8")
     return target, parts

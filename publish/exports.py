@@ -2,10 +2,12 @@
 
 Layout under the exports folder (`exports/` at the project's root, or WAREHOUSE_EXPORTS):
 `<mart>.csv`, `<mart>.parquet` (every row) and `latest/<mart>.csv|.parquet` (each geography's
-row on its last date, for marts listed in LATEST). Exports are stable: columns in the table's
-order, rows sorted by key then by every column, ISO dates, `true`/`false`, no index column, so
-unchanged data gives byte-identical files. A mart is streamed (COPY to CSV, then CSV to Parquet
-in blocks), never held in memory whole; its files are replaced together once all are written.
+row on its last date, for marts listed in LATEST); beside each pair `<mart>.codebook.md`
+(publish/codebook.py: columns, types, meanings, sources and their licences, how to read codes).
+Exports are stable: columns in the table's order, rows sorted by key then by every column, ISO
+dates, `true`/`false`, no index column, so unchanged data gives byte-identical files. A mart is
+streamed (COPY to CSV, then CSV to Parquet in blocks), never held in memory whole; its files are
+replaced together once all are written.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ import pyarrow.parquet as pq
 from psycopg import sql
 
 from publish.atomic import replacing
+from publish.codebook import codebook_markdown, load_manifest, mart_docs
 
 MART_SCHEMA = "marts"
 LATEST_FOLDER = "latest"
+DATA_SUFFIXES = (".csv", ".parquet")
+CODEBOOK = ".codebook.md"  # beside each pair: columns, types, meanings, sources, licences
 CSV_BLOCK_BYTES = 8 << 20
 
 
@@ -34,8 +39,9 @@ class Latest:
     date: str
 
 
-# Marts with a geography and a date. The others (correlations by lag, the Delaware ZIP
-# snapshot) have no `latest` export.
+# Marts with a geography and a date. The others have no `latest` export: the correlations by
+# lag, the undated Delaware ZIP snapshot, dim_geography (no date) and rpt_unmatched_geographies
+# (source keys, not geographies).
 LATEST: dict[str, Latest] = {
     "fct_cases_daily": Latest(("geo_level", "geo_id"), "report_date"),
     "fct_business_activity_daily": Latest(("geo_level", "geo_id"), "activity_date"),
@@ -46,6 +52,9 @@ LATEST: dict[str, Latest] = {
     "fct_school_case_changes": Latest(("school_key",), "snapshot_date"),
     "fct_case_forecast": Latest(("state_fips",), "forecast_date"),
     "fct_forecast_backtest": Latest(("state_fips", "method"), "target_date"),
+    "fct_hospital_daily": Latest(("state_fips",), "report_date"),
+    "fct_tests_vaccinations_daily": Latest(("state_fips",), "report_date"),
+    "fct_canada_source_reconciliation": Latest(("geo_id", "comparison", "metric"), "report_date"),
 }
 
 ARROW_TYPES = {
@@ -100,17 +109,39 @@ def export_mart(dsn: str, mart: str, folder: Path) -> ExportResult:
         queries = {Path(mart): _full_query(mart, columns, latest)}
         if latest:
             queries[Path(LATEST_FOLDER, mart)] = _latest_query(mart, columns, latest)
-        targets = [folder / f"{stem}.{ext}" for stem in queries for ext in ("csv", "parquet")]
+        data_through = _data_through(conn, mart, latest)
+        docs = mart_docs(load_manifest(), mart)
+        targets = [
+            folder / f"{stem}{suffix}" for stem in queries for suffix in (*DATA_SUFFIXES, CODEBOOK)
+        ]
         counts = {}
         with replacing(*targets) as temporaries:
-            pairs = iter(temporaries)
+            files = iter(temporaries)
             for stem, query in queries.items():
-                csv_path, parquet_path = next(pairs), next(pairs)
+                csv_path, parquet_path, codebook_path = next(files), next(files), next(files)
                 _copy_csv(conn, query, csv_path)
                 counts[stem] = _csv_to_parquet(csv_path, parquet_path, _arrow_schema(columns))
+                scope = "every row" if stem == Path(mart) else _latest_scope(latest)
+                text = codebook_markdown(mart, columns, docs, counts[stem], data_through, scope)
+                codebook_path.write_text(text, encoding="utf-8")
     files = {str(t.relative_to(folder)): t.stat().st_size for t in targets}
     latest_rows = counts.get(Path(LATEST_FOLDER, mart))
     return ExportResult(mart, counts[Path(mart)], latest_rows, files)
+
+
+def _data_through(conn: psycopg.Connection, mart: str, latest: Latest | None) -> str | None:
+    """The mart's last date (ISO), for a mart with a date; None otherwise."""
+    if latest is None:
+        return None
+    statement = sql.SQL("select max({})::text from {}").format(
+        sql.Identifier(latest.date), sql.Identifier(MART_SCHEMA, mart)
+    )
+    return conn.execute(statement).fetchone()[0]
+
+
+def _latest_scope(latest: Latest | None) -> str:
+    keys = ", ".join(latest.keys) if latest else ""
+    return f"each {keys}'s row(s) on its last {latest.date if latest else 'date'}"
 
 
 def _columns(conn: psycopg.Connection, mart: str) -> list[tuple[str, str]]:

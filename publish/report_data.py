@@ -16,9 +16,13 @@ REPORT_MARTS = (
     "fct_forecast_backtest",
     "fct_case_forecast",
     "dim_delaware_zip_cases",
+    "fct_hospital_daily",
+    "fct_school_case_changes",
+    "fct_canada_source_reconciliation",
 )
 
 NUMERIC_OID = 1700
+TOP_SCHOOLS = 10
 
 QUERIES = {
     "cases": """
@@ -75,6 +79,51 @@ QUERIES = {
         from delaware join last_days using (geo_id, report_date)
         order by geo_name
     """,
+    # Each state's last day with a 7-day rate.
+    "per_capita": """
+        with rated as (
+            select geo_id, geo_name, report_date, new_cases_per_100k_7d
+            from marts.fct_cases_daily
+            where geo_level = 'state' and new_cases_per_100k_7d is not null
+        ),
+        last_days as (select geo_id, max(report_date) as report_date from rated group by geo_id)
+        select rated.* from rated join last_days using (geo_id, report_date)
+        order by geo_name
+    """,
+    "hospital": """
+        select state_fips, state_name, report_date, covid_inpatients_per_100k
+        from marts.fct_hospital_daily
+        where covid_inpatients_per_100k is not null
+        order by state_name, report_date
+    """,
+    "school_snapshots": """
+        select snapshot_date, sum(new_cases) as new_cases,
+               max(days_since_previous_snapshot) as days_since_previous_snapshot
+        from marts.fct_school_case_changes
+        where previous_snapshot_date is not null
+        group by snapshot_date
+        order by snapshot_date
+    """,
+    "top_schools": f"""
+        select latest_school_name, snapshot_date, cases_cumulative
+        from marts.fct_school_case_changes
+        where snapshot_date = (select max(snapshot_date) from marts.fct_school_case_changes)
+            and not is_administrative
+        order by cases_cumulative desc, latest_school_name
+        limit {TOP_SCHOOLS}
+    """,
+    "provinces": """
+        select geo_id, geo_name, report_date, cases_cumulative, population
+        from marts.fct_cases_daily
+        where geo_level = 'province' and cases_cumulative is not null
+        order by geo_name, report_date
+    """,
+    "canada_reconciliation": """
+        select report_date, primary_value, compared_value
+        from marts.fct_canada_source_reconciliation
+        where geo_id = 'CA' and metric = 'cases'
+        order by report_date
+    """,
 }
 
 
@@ -88,6 +137,12 @@ class ReportData:
     forecast: pd.DataFrame
     zips: pd.DataFrame
     counties: pd.DataFrame
+    per_capita: pd.DataFrame
+    hospital: pd.DataFrame
+    school_snapshots: pd.DataFrame
+    top_schools: pd.DataFrame
+    provinces: pd.DataFrame
+    canada_reconciliation: pd.DataFrame
 
 
 def read_report_data(dsn: str) -> ReportData:

@@ -1,11 +1,15 @@
 """dbt models, seeds and tests as Dagster assets and asset checks."""
 
+import json
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import psycopg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from orchestration.defs.check_descriptions import describe_test
 from orchestration.defs.project import dbt_project
 from orchestration.defs.resources import Warehouse
 from orchestration.defs.table_metadata import relation_preview
@@ -22,6 +26,19 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return dbt_resource_props["schema"]
+
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: Any,
+    ) -> dg.AssetCheckSpec | None:
+        """dagster-dbt's check, described by `describe_test` (it reads meta only)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return spec._replace(description=describe_test(manifest["nodes"][unique_id]))
 
 
 class DbtBuildConfig(dg.Config):
@@ -47,9 +64,41 @@ def dbt_models(
     warehouse: dg.ResourceParam[Warehouse],
     config: DbtBuildConfig,
 ):
-    invocation = dbt.cli(dbt_build_args(config.full_refresh), context=context)
+    changed = incremental_tables_missing_columns(dbt_project.manifest_path, warehouse.dsn)
+    if changed and not config.full_refresh:
+        context.log.info(
+            f"Rebuilding in full: {', '.join(changed)} gained columns since they were last built "
+            "(an incremental build cannot fill them for earlier days)."
+        )
+    invocation = dbt.cli(dbt_build_args(config.full_refresh or bool(changed)), context=context)
     events = invocation.stream().fetch_row_counts().fetch_column_metadata()
     yield from with_previews(events, invocation.manifest, warehouse.dsn)
+
+
+def incremental_tables_missing_columns(manifest_path: Path, dsn: str) -> list[str]:
+    """Incremental models whose table exists but lacks a column the model now declares: dbt
+    (on_schema_change='fail') would stop, and appending the column would leave it empty for
+    the days already built, so the build runs with --full-refresh instead."""
+    manifest = json.loads(Path(manifest_path).read_text())
+    models = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"].get("materialized") == "incremental"
+    ]
+    changed = []
+    with psycopg.connect(dsn) as conn:
+        for node in models:
+            existing = {
+                name
+                for (name,) in conn.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = %s and table_name = %s",
+                    [node["schema"], node["alias"] or node["name"]],
+                ).fetchall()
+            }
+            if existing and set(node["columns"]) - existing:
+                changed.append(node["name"])
+    return changed
 
 
 def with_previews(events: Iterator, manifest: Mapping[str, Any], dsn: str) -> Iterator:

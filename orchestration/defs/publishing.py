@@ -28,8 +28,9 @@ def mart_key(name: str) -> dg.AssetKey:
     description=(
         f"A static HTML report (`reports/{FILE_NAME}`, or under WAREHOUSE_REPORTS) that opens "
         "offline: daily new cases and their 7-day average per state; restriction periods with "
-        "small-business revenue overlaid; the revenue-restrictions correlation by lag; the "
-        "forecast against actuals; Delaware ZIP case rates on a map beside county counts."
+        "small-business revenue on its own axis; the revenue-restrictions correlation by lag; "
+        "the forecast against actuals; Delaware ZIP case rates inside the state's outline beside "
+        "county counts; states per 100,000; Chicago schools; Canada; sources and data-through."
     ),
 )
 def dashboard(

@@ -110,3 +110,13 @@ def test_the_docs_site_is_served_on_localhost(docs):
         assert manifest.status_code == 200 and "fct_cases_daily" in manifest.text
     finally:
         stop(server)
+
+
+def test_the_docs_home_page_describes_the_warehouse(docs):
+    target, _ = docs
+    manifest = load(target / "manifest.json")
+    overview = manifest["docs"]["doc.covid_warehouse.__overview__"]["block_contents"]
+    assert "# COVID warehouse" in overview and "Welcome" not in overview
+    for mart in ("fct_cases_daily", "fct_hospital_daily", "dim_geography"):
+        assert f"`{mart}`" in overview
+    assert "CC BY-NC 4.0" in overview

@@ -146,3 +146,30 @@ def test_the_real_exports_match_the_marts(published):
         exports / "latest" / "fct_cases_daily.csv", dtype=str, keep_default_na=False
     )
     pd.testing.assert_frame_equal(latest, expected)
+
+
+@pytest.mark.integration
+def test_every_real_export_carries_a_codebook_naming_its_sources_and_their_terms(published):
+    dsn, folder, result = published
+    exports = folder / "exports"
+    marts = query(
+        dsn, "select table_name from information_schema.tables where table_schema = 'marts'"
+    )["table_name"]
+    for mart in marts:
+        codebook = (exports / f"{mart}.codebook.md").read_text()
+        columns = query(dsn, f"select * from marts.{mart} limit 0").columns
+        for column in columns:
+            row = next(line for line in codebook.splitlines() if line.startswith(f"| `{column}`"))
+            assert "(not described in the dbt docs)" not in row, (mart, column)
+        assert "## Sources, licences and attribution" in codebook, mart
+        if mart in LATEST:
+            assert (exports / "latest" / f"{mart}.codebook.md").exists(), mart
+    cases = (exports / "fct_cases_daily.codebook.md").read_text()
+    assert "Sources: jhu_csse, nyt_covid, phac_canada." in cases
+    assert "CC BY-NC 4.0" in cases and "Data through 2021-12-31." in cases
+    hospital = (exports / "fct_hospital_daily.codebook.md").read_text()
+    assert "Sources: hhs_hospital." in hospital and "nyt_covid" not in hospital
+    forecast = (exports / "fct_case_forecast.codebook.md").read_text()
+    assert "nyt_covid" in forecast  # a Python mart: its lineage comes from meta.reads
+    page = (folder / "reports" / "dashboard.html").read_text()
+    assert "Data through 2021-12-31." in page and "<b>hhs_hospital</b>" in page

@@ -51,6 +51,11 @@ def cases_rows() -> list[tuple]:
             )
         )
         rows.append(("nation", "CA", "Canada", None, day(offset), "phac_canada", 0, 0, 7, None))
+    for offset in range(0, DAYS, 2):  # a province, reported every other day
+        rows.append(
+            ("province", "CA-ON", "Ontario", "CA", day(offset), "phac_canada", 10 * offset, 0)
+            + (None, None)
+        )
     for index, (fips, name) in enumerate(DELAWARE_COUNTIES.items()):
         for offset in range(DAYS):  # JHU county rows: deaths only
             deaths = (index + 1) * 10 + offset
@@ -63,8 +68,27 @@ def cases_rows() -> list[tuple]:
 CASES_COLUMNS = (
     "geo_level text, geo_id text, geo_name text, parent_geo_id text, report_date date, "
     "source text, cases_cumulative bigint, deaths_cumulative bigint, new_cases bigint, "
-    "new_cases_7d_avg numeric, is_correction boolean default false"
+    "new_cases_7d_avg numeric, is_correction boolean default false, "
+    "new_cases_per_100k_7d numeric, population bigint"
 )
+POPULATIONS = {"10": 973_764, "17": 12_671_821, "CA-ON": 14_734_014}
+SCHOOLS = {"610001": "ADDAMS", "610002": "ALCOTT HIGH SCHOOL", "999999": "ADMINISTRATIVE"}
+SNAPSHOTS = [day(0), day(10), day(20)]
+
+
+def school_rows() -> list[tuple]:
+    """Three snapshots of three schools' cumulative cases (the administrative one excluded
+    from the report's ranking)."""
+    rows = []
+    for index, (key, name) in enumerate(SCHOOLS.items()):
+        for number, snapshot in enumerate(SNAPSHOTS):
+            cumulative = (index + 1) * (number + 2)
+            previous = SNAPSHOTS[number - 1] if number else None
+            new = (index + 1) if number else None
+            gap = 10 if number else None
+            rows.append((key, name, key == "999999", snapshot, previous, gap, cumulative, new))
+    return rows
+
 
 TABLES: dict[str, tuple[str, list[tuple]]] = {
     "fct_restrictions_timeline": (
@@ -113,6 +137,25 @@ TABLES: dict[str, tuple[str, list[tuple]]] = {
         "precision, method text, is_model_forecast boolean, last_actual_date date",
         [(f, n, day(DAYS), 55.0, "autoregression", True, day(DAYS - 1)) for f, n in STATES.items()],
     ),
+    "fct_hospital_daily": (
+        "state_fips text, state_name text, report_date date, covid_inpatients_per_100k "
+        "double precision",
+        [(f, n, day(o), int(f) + o / 10) for f, n in STATES.items() for o in range(DAYS)],
+    ),
+    "fct_school_case_changes": (
+        "school_key text, latest_school_name text, is_administrative boolean, snapshot_date date, "
+        "previous_snapshot_date date, days_since_previous_snapshot integer, "
+        "cases_cumulative bigint, new_cases bigint",
+        school_rows(),
+    ),
+    "fct_canada_source_reconciliation": (
+        "geo_level text, geo_id text, region_name text, report_date date, comparison text, "
+        "metric text, primary_value bigint, compared_value bigint",
+        [
+            ("nation", "CA", "Canada", day(o), "phac_vs_jhu_canada_sum", "cases", 20 * o, 21 * o)
+            for o in range(0, DAYS, 2)
+        ],
+    ),
     "dim_delaware_zip_cases": (
         "zip_code text, latitude double precision, longitude double precision, "
         "cases_per_10k_people numeric, snapshot_date date",
@@ -130,6 +173,12 @@ def create_fixture_marts(dsn: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("create schema if not exists marts")
         _create(conn, "fct_cases_daily", CASES_COLUMNS, cases_rows())
+        for geo_id, population in POPULATIONS.items():
+            conn.execute(
+                "update marts.fct_cases_daily set population = %s, "
+                "new_cases_per_100k_7d = new_cases_7d_avg * 7 * 100000 / %s where geo_id = %s",
+                [population, population, geo_id],
+            )
         for name, (columns, rows) in TABLES.items():
             _create(conn, name, columns, rows)
 

@@ -7,19 +7,37 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 import publish.dashboard as dashboard
+from publish.charts_geo import DELAWARE_OUTLINE
 from publish.dashboard import FILE_NAME, write_dashboard
 from tests.conftest import ROOT
 from tests.publish.browser import render_in_chromium
 from tests.publish.fixture_marts import (
     DAYS,
     DELAWARE_COUNTIES,
+    POPULATIONS,
+    SNAPSHOTS,
+    STATES,
     create_fixture_marts,
     day,
     state_new_cases,
 )
 
+
+def state_new_cases_7d(fips: str) -> int:
+    return sum(state_new_cases(fips, offset) for offset in range(DAYS - 7, DAYS))
+
+
 SCREENSHOTS = ROOT / "reports" / "screenshots"
-CHART_IDS = ["cases", "restrictions", "correlation", "forecast", "delaware"]
+CHART_IDS = [
+    "cases",
+    "restrictions",
+    "correlation",
+    "forecast",
+    "delaware",
+    "per_capita",
+    "schools",
+    "canada",
+]
 
 
 @pytest.fixture
@@ -72,6 +90,17 @@ def test_restriction_periods_are_bars_and_open_periods_run_to_the_last_day(repor
     assert revenue.y[-1] == pytest.approx(-0.01 * (DAYS - 1))
 
 
+def test_revenue_has_its_own_axis_below_the_category_rows(report):
+    """Revenue is a percentage on its own axis (not overlaid on the category rows, whose ticks
+    would read as revenue levels), sharing the dates with the bars."""
+    layout = report[1]["restrictions"].layout
+    assert layout.yaxis2.overlaying is None and layout.yaxis2.tickformat == ".0%"
+    bars_bottom = min(layout.yaxis.domain)
+    revenue_top = max(layout.yaxis2.domain)
+    assert revenue_top < bars_bottom
+    assert layout.xaxis.matches == "x2" or layout.xaxis2.matches == "x"
+
+
 def test_categories_counted_in_force_come_first_as_the_warehouse_marks_them(report):
     """The report reads which categories count from the mart, not from a list of its own."""
     _, figures = report
@@ -107,7 +136,10 @@ def test_forecast_compares_each_method_with_the_actuals(report):
 def test_delaware_map_places_zips_and_labels_county_deaths_honestly(report):
     _, figures = report
     figure = figures["delaware"]
-    zips, deaths = figure.data
+    outline, zips, deaths = figure.data
+    assert outline.fill == "toself" and outline.x[0] == outline.x[-1]  # a closed polygon
+    inside_longitudes = min(outline.x) < min(zips.x) and max(zips.x) < max(outline.x)
+    assert inside_longitudes and min(outline.y) < min(zips.y) < max(zips.y) < max(outline.y)
     assert list(zips.text) == ["19701", "19901", "19966"]  # the ZIP without a centroid is left out
     assert list(zips.marker.color) == [310.5, 280.0, 255.25]
     assert list(deaths.y) == sorted(DELAWARE_COUNTIES.values())
@@ -171,4 +203,41 @@ def test_the_report_renders_in_headless_chromium(report):
     charts = check_rendering(path, SCREENSHOTS / "dashboard-fixture.png")
     by_id = {chart["id"]: chart for chart in charts}
     assert by_id["cases"]["points"] == [DAYS, DAYS]
-    assert by_id["delaware"]["points"] == [3, len(DELAWARE_COUNTIES)]
+    assert by_id["delaware"]["points"] == [len(DELAWARE_OUTLINE), 3, len(DELAWARE_COUNTIES)]
+    assert by_id["per_capita"]["points"] == [len(STATES), DAYS, DAYS]
+    assert by_id["canada"]["points"][0] == len(range(0, DAYS, 2))
+
+
+def test_per_capita_view_ranks_states_by_rate(report):
+    bars, *hospital = report[1]["per_capita"].data
+    rates = {
+        name: state_new_cases_7d(fips) * 100_000 / POPULATIONS[fips]
+        for fips, name in STATES.items()
+    }
+    assert list(bars.y) == sorted(rates, key=rates.get)  # highest at the top
+    assert list(bars.x) == pytest.approx(sorted(rates.values()))
+    assert [trace.name for trace in hospital] == [
+        f"inpatients per 100k: {name}" for name in sorted(STATES.values())
+    ]
+
+
+def test_schools_and_canada_have_their_sections(report):
+    new_cases, top = report[1]["schools"].data
+    assert list(new_cases.x) == [str(SNAPSHOTS[1]), str(SNAPSHOTS[2])]
+    assert list(new_cases.y) == [1 + 2 + 3, 1 + 2 + 3]  # every school, administrative too
+    assert list(top.y) == ["ADDAMS", "ALCOTT HIGH SCHOOL"]  # fewest first: drawn bottom up
+    provinces, phac, jhu = report[1]["canada"].data
+    days = list(range(0, DAYS, 2))
+    assert provinces.name == "Ontario"
+    assert list(provinces.y) == pytest.approx([10 * o * 100_000 / 14_734_014 for o in days])
+    assert list(phac.y) == [20 * o for o in days] and list(jhu.y) == [21 * o for o in days]
+
+
+def test_the_report_says_its_sources_and_how_recent_its_data_is(report):
+    path, _ = report
+    page = path.read_text()
+    assert f"Data through {day(DAYS - 1)}." in page
+    sources = page[page.index('<section id="sources">') :]
+    for name in ("nyt_covid", "jhu_csse", "phac_canada", "hhs_hospital", "cps_covid"):
+        assert f"<b>{name}</b>" in sources
+    assert "CC BY-NC 4.0" in sources and "no commercial use" in sources

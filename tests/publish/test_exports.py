@@ -1,10 +1,13 @@
 """Mart exports: full and latest CSV/Parquet, stable to the byte, replaced atomically."""
 
+import json
+
 import pandas as pd
 import psycopg
 import pyarrow.parquet as pq
 import pytest
 
+import publish.codebook as codebook
 import publish.exports as exports
 from publish.exports import LATEST, export_mart, mart_tables
 from tests.publish.fixture_marts import DAYS, STATES, create_fixture_marts, day
@@ -29,9 +32,9 @@ def snapshot(folder) -> dict[str, bytes]:
 def test_every_mart_is_exported_full_and_the_dated_ones_latest(marts, tmp_path):
     for mart in mart_tables(marts):
         result = export_mart(marts, mart, tmp_path)
-        expected = {f"{mart}.csv", f"{mart}.parquet"}
+        expected = {f"{mart}.csv", f"{mart}.parquet", f"{mart}.codebook.md"}
         if mart in LATEST:
-            expected |= {f"latest/{mart}.csv", f"latest/{mart}.parquet"}
+            expected |= {f"latest/{mart}.{ext}" for ext in ("csv", "parquet", "codebook.md")}
         assert set(result.files) == expected
         assert result.rows == len(read_table(marts, mart))
     assert not (tmp_path / "latest" / "dim_delaware_zip_cases.csv").exists()
@@ -67,7 +70,7 @@ def test_latest_is_each_geographys_last_day(marts, tmp_path):
     expected = full[full["report_date"] == last].reset_index(drop=True)
     latest = pd.read_csv(tmp_path / "latest" / "fct_cases_daily.csv", dtype={"geo_id": str})
     pd.testing.assert_frame_equal(latest, expected)
-    assert result.latest_rows == len(STATES) + 2 + 3  # states, US and Canada, DE counties
+    assert result.latest_rows == len(STATES) + 2 + 1 + 3  # states, nations, Ontario, counties
     assert set(latest["report_date"]) == {str(day(DAYS - 1))}
     parquet = pq.read_table(tmp_path / "latest" / "fct_cases_daily.parquet").to_pandas()
     assert len(parquet) == len(latest)
@@ -137,3 +140,56 @@ def test_a_failure_mid_export_leaves_the_previous_files(marts, tmp_path, monkeyp
 def test_an_unknown_mart_says_what_to_do(marts, tmp_path):
     with pytest.raises(LookupError, match="no table marts.fct_nothing.*make run"):
         export_mart(marts, "fct_nothing", tmp_path)
+
+
+def test_each_export_folder_carries_a_codebook_with_types_meanings_and_credits(marts, tmp_path):
+    """The fixture marts are not dbt models, so meanings come from a manifest written here; the
+    credits name each upstream source's licence (NYT's CC BY-NC with its restriction)."""
+    manifest = {
+        "nodes": {
+            "model.p.fct_cases_daily": {
+                "resource_type": "model",
+                "schema": "marts",
+                "name": "fct_cases_daily",
+                "description": "One row per geography per day.",
+                "columns": {"geo_id": {"description": "The geography's id."}},
+            }
+        },
+        "sources": {
+            "source.p.nyt_covid.us_states": {
+                "resource_type": "source",
+                "schema": "raw",
+                "source_name": "nyt_covid",
+                "package_name": "p",
+            }
+        },
+        "parent_map": {"model.p.fct_cases_daily": ["source.p.nyt_covid.us_states"]},
+    }
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(manifest))
+    exports_folder = tmp_path / "exports"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(codebook, "MANIFEST", path)
+        patch.setattr(codebook.load_manifest, "__defaults__", (path,))
+        export_mart(marts, "fct_cases_daily", exports_folder)
+    full = (exports_folder / "fct_cases_daily.codebook.md").read_text()
+    latest = (exports_folder / "latest" / "fct_cases_daily.codebook.md").read_text()
+    table = read_table(marts, "fct_cases_daily")
+    for text in (full, latest):
+        assert "One row per geography per day." in text
+        assert "| `geo_id` | text | The geography's id. | nyt_covid |" in text
+        assert f"Data through {table['report_date'].max().isoformat()}." in text
+        assert "CC BY-NC 4.0" in text and "no commercial use" in text
+        assert 'dtype={"geo_id": str, "parent_geo_id": str}' in text
+        for column in table.columns:
+            assert f"| `{column}` |" in text
+    assert f"every row: {len(table):,} rows" in full and "last report_date" in latest
+
+
+def test_a_mart_dbt_does_not_describe_still_gets_a_codebook_of_its_columns(marts, tmp_path):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(codebook.load_manifest, "__defaults__", (tmp_path / "absent.json",))
+        export_mart(marts, "dim_delaware_zip_cases", tmp_path)
+    text = (tmp_path / "dim_delaware_zip_cases.codebook.md").read_text()
+    assert "| `zip_code` | text | (not described in the dbt docs)" in text
+    assert "nyt_covid" in text  # without lineage, every source's credit is listed

@@ -133,7 +133,15 @@ windowed as (
         sum(case when days_since_previous_report = 1 and new_cases is not null then 1 else 0 end) over (
             partition by geo_level, geo_id order by report_date
             rows between 6 preceding and current row
-        ) as one_day_rows_in_window
+        ) as one_day_rows_in_window,
+        sum(new_deaths) over (
+            partition by geo_level, geo_id order by report_date
+            rows between 6 preceding and current row
+        ) as new_deaths_7d_sum,
+        sum(case when days_since_previous_report = 1 and new_deaths is not null then 1 else 0 end) over (
+            partition by geo_level, geo_id order by report_date
+            rows between 6 preceding and current row
+        ) as one_day_death_rows_in_window
     from diffed
 
 ),
@@ -160,6 +168,14 @@ final as (
             when one_day_rows_in_window = 7 and population > 0
                 then cast(new_cases_7d_sum as {{ dbt.type_float() }}) * 100000 / population
         end as new_cases_per_100k_7d,
+        case
+            when one_day_death_rows_in_window = 7
+                then cast(new_deaths_7d_sum as {{ dbt.type_float() }}) / 7
+        end as new_deaths_7d_avg,
+        case
+            when one_day_death_rows_in_window = 7 and population > 0
+                then cast(new_deaths_7d_sum as {{ dbt.type_float() }}) * 100000 / population
+        end as new_deaths_per_100k_7d,
         coalesce(
             cases_cumulative < previous_cases_cumulative
             or deaths_cumulative < previous_deaths_cumulative,

@@ -65,6 +65,12 @@ def daily_diffs(frame: pd.DataFrame, key: str, cases: str | None, deaths: str) -
     frame["is_gap_fill"] = frame["days_since_previous_report"] > 1
     frame["new_deaths"] = grouped[deaths].diff().fillna(frame[deaths])
     falls = grouped[deaths].diff() < 0
+    # the 7 days ending on the day, each with a new value covering that day alone
+    one_day = (frame["days_since_previous_report"] == 1).astype(int)
+    steps = one_day.groupby(frame[key]).transform(lambda s: s.rolling(7).sum())
+    death_sums = frame.groupby(key)["new_deaths"].transform(lambda s: s.rolling(7).sum())
+    frame["new_deaths_7d_sum"] = death_sums.where(steps == 7)
+    frame["new_deaths_7d_avg"] = frame["new_deaths_7d_sum"] / 7
     if cases is None:
         frame["new_cases"] = float("nan")
         frame["new_cases_7d_avg"] = float("nan")
@@ -72,9 +78,6 @@ def daily_diffs(frame: pd.DataFrame, key: str, cases: str | None, deaths: str) -
     else:
         frame["new_cases"] = grouped[cases].diff().fillna(frame[cases])
         falls |= grouped[cases].diff() < 0
-        # the 7 days ending on the day, each with a new value covering that day alone
-        one_day = (frame["days_since_previous_report"] == 1).astype(int)
-        steps = one_day.groupby(frame[key]).transform(lambda s: s.rolling(7).sum())
         sums = frame.groupby(key)["new_cases"].transform(lambda s: s.rolling(7).sum())
         frame["new_cases_7d_sum"] = sums.where(steps == 7)
         frame["new_cases_7d_avg"] = frame["new_cases_7d_sum"] / 7

@@ -17,6 +17,8 @@ COMPARED = [
     "new_deaths",
     "new_cases_7d_avg",
     "new_cases_per_100k_7d",
+    "new_deaths_7d_avg",
+    "new_deaths_per_100k_7d",
     "is_correction",
     "is_gap_fill",
     "days_since_previous_report",
@@ -45,6 +47,7 @@ def assert_same_rows(expected: pd.DataFrame, mart: pd.DataFrame, columns=COMPARE
 
 def with_population(frame: pd.DataFrame, population: pd.Series) -> pd.DataFrame:
     frame["new_cases_per_100k_7d"] = frame["new_cases_7d_sum"] * 100_000 / population
+    frame["new_deaths_per_100k_7d"] = frame["new_deaths_7d_sum"] * 100_000 / population
     return frame
 
 
@@ -105,6 +108,8 @@ def test_every_county_row_matches_the_jhu_deaths_file(built_warehouse, shared_da
     expected = expected.rename(columns={"deaths": "deaths_cumulative"})
     expected["cases_cumulative"] = np.nan
     expected["new_cases_per_100k_7d"] = np.nan
+    population = expected["Population"].where(expected["Population"] > 0)
+    expected["new_deaths_per_100k_7d"] = expected["new_deaths_7d_sum"] * 100_000 / population
     mart = mart_rows(dsn, "county")
     assert mart["geo_id"].nunique() == 3222 and len(mart) == 3222 * 350
     assert_same_rows(expected, mart)

@@ -78,4 +78,6 @@ class TableSpec:
 
     def read(self, stream, display: str) -> tuple[list[str], Iterator[Chunk]]:
         """The file's header and its records in chunks of strings: CSV unless overridden."""
-        return read_chunks(stream, display, self.chunk_rows, self.chunk_cells)
+        return read_chunks(
+            stream, display, self.chunk_rows, self.chunk_cells, self.contract.ends_with_newline
+        )

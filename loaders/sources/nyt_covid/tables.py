@@ -48,6 +48,7 @@ US = TableSpec(
             Column("deaths", "int", non_negative=True),
         ),
         natural_key=("date",),
+        ends_with_newline=True,  # the publisher's files end with one
     ),
 )
 
@@ -66,6 +67,7 @@ US_STATES = TableSpec(
             Column("deaths", "int", non_negative=True),
         ),
         natural_key=("date", "fips"),
+        ends_with_newline=True,  # the publisher's files end with one
     ),
 )
 
@@ -94,6 +96,7 @@ US_COUNTIES = TableSpec(
             Column("deaths", "int", non_negative=True),
         ),
         natural_key=("date", "state", "county"),
+        ends_with_newline=True,  # the publisher's files end with one
     ),
 )
 

@@ -57,9 +57,7 @@ def lock_table(conn, spec: TableSpec, notify: Callable[[str], None]) -> None:
         [key],
     ).fetchone()
     by = f" (process {holder[0]}, {holder[1] or 'no name'}, since {holder[2]:%H:%M:%S})"
-    notify(
-        f"{spec.table}: waiting for another load of this table to finish{by if holder else ''}"
-    )
+    notify(f"{spec.table}: waiting for another load of this table to finish{by if holder else ''}")
     conn.execute("select pg_advisory_xact_lock(hashtext(%s))", [key])
 
 

@@ -87,8 +87,7 @@ def database_message(spec: TableSpec, dsn: str, settings: Settings, err: Excepti
     cause = cause or type(err).__name__
     remedy = "check WAREHOUSE_DSN" if settings.dsn else "`make run` starts the embedded server"
     return (
-        f"{spec.table}: cannot use the warehouse database at {server_name(dsn)} ({cause}); "
-        f"{remedy}"
+        f"{spec.table}: cannot use the warehouse database at {server_name(dsn)} ({cause}); {remedy}"
     )
 
 

@@ -53,7 +53,7 @@ class LoadResult:
     seconds: float = 0.0
     error: str | None = None
     warning: str | None = None  # landed, but below the contract's min_rows
-    lost_database: bool = False  # failed because the database went away
+    cause: LoadError | None = field(default=None, repr=False)  # why it failed
 
 
 def load_table(
@@ -75,7 +75,7 @@ def load_table(
             result = load_file(spec, source_file, dsn, settings, force=force, notify=notify)
             results.append(result)
             if result.status == "failed":
-                raise (DatabaseUnavailable if result.lost_database else LoadError)(result.error)
+                raise result.cause or LoadError(result.error)
     except psycopg.OperationalError as err:  # before a ledger row: nothing to mark
         raise DatabaseUnavailable(database_message(spec, dsn, settings, err)) from None
     return results
@@ -176,7 +176,6 @@ def load_file(
                     " (", " during the load; nothing of it was written (", 1
                 )
             )
-            result.lost_database = True
             _finish_failed(log_conn, spec, result, fetched, lost, dsn)
         except BaseException as err:  # a bug or an interrupt: say so in the ledger, re-raise
             _finish_failed(log_conn, spec, result, fetched, err, dsn)
@@ -214,6 +213,7 @@ def _finish_failed(
     if not isinstance(err, LoadError):
         message = f"unexpected {type(err).__name__}: {message}"
     result.status, result.error = "failed", message
+    result.cause = err if isinstance(err, LoadError) else None
     rejects = err.rejects if isinstance(err, RejectThresholdExceeded) else ()
     if isinstance(err, RejectThresholdExceeded):
         result.rows_read, result.rows_rejected = err.rows_read, len(err.rejects)

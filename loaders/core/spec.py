@@ -30,6 +30,7 @@ class Source:
     cadence: str
     warn_after_days: int
     error_after_days: int
+    ended: str | None = None  # ISO date the publisher stopped updating; None: still publishing
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,14 @@ class TableSpec:
     def reshaper(self, mirror: Mirror) -> Reshape | None:
         """The fix-ups to apply to each chunk, reading other files from `mirror` if needed."""
         return self.reshape_for(mirror) if self.reshape_for is not None else self.reshape
+
+    @property
+    def data_date_column(self) -> str | None:
+        """The column that dates the data: the first date column of the natural key, if any
+        (lookups such as GeoIDs have none)."""
+        return next(
+            (k for k in self.contract.natural_key if self.contract.column(k).type == "date"), None
+        )
 
     @property
     def fingerprint(self) -> str:

@@ -29,9 +29,10 @@ SOURCE = Source(
     name="nyt_covid",
     homepage="https://github.com/nytimes/covid-19-data",
     licence="CC BY-NC 4.0",
-    cadence="daily",
+    cadence="daily until 2023-03-23, then frozen",
     warn_after_days=2,
     error_after_days=7,
+    ended="2023-03-23",  # the last day the NYT published; its files no longer change
 )
 # ISO in the original files; M/D/YYYY in the spreadsheet re-save.
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")

@@ -24,7 +24,7 @@ VARIABLES = {
     "WAREHOUSE_HOME": "where the embedded Postgres and DAGSTER_HOME live",
     "DAGSTER_HOME": "Dagster's instance folder",
     "WAREHOUSE_HTTP_TIMEOUT": "seconds to connect and between received bytes",
-    "WAREHOUSE_HTTP_RETRIES": "attempts after the first on connection errors and 5xx",
+    "WAREHOUSE_HTTP_RETRIES": "attempts after the first on timeouts, dropped connections, 5xx",
     "WAREHOUSE_HTTP_BACKOFF": "seconds before the first retry, doubling after each",
     "WAREHOUSE_ALERT_WEBHOOK": "a Slack-compatible webhook for alerts",
     "WAREHOUSE_ALERT_MUTE": "checks that never alert: comma-separated `asset:check` or names",

@@ -81,13 +81,18 @@ def load_table(
     return results
 
 
-def database_message(spec: TableSpec, dsn: str, settings: Settings, err: Exception) -> str:
-    """One line: the table, the server (never the password), the cause, what to check."""
+def database_message(
+    spec: TableSpec, dsn: str, settings: Settings, err: Exception, *, lost: bool = False
+) -> str:
+    """One line: the table, the server (never the password), the cause, what to check;
+    `lost`: the connection went away during the load."""
     cause = next((line.strip() for line in str(err).splitlines() if line.strip()), "")
     cause = cause or type(err).__name__
     remedy = "check WAREHOUSE_DSN" if settings.dsn else "`make run` starts the embedded server"
+    during = " during the load; nothing of it was written" if lost else ""
     return (
-        f"{spec.table}: cannot use the warehouse database at {server_name(dsn)} ({cause}); {remedy}"
+        f"{spec.table}: cannot use the warehouse database at {server_name(dsn)}{during} "
+        f"({cause}); {remedy}"
     )
 
 
@@ -171,11 +176,7 @@ def load_file(
         except LoadError as err:
             _finish_failed(log_conn, spec, result, fetched, err, dsn)
         except psycopg.OperationalError as err:  # the server went away, or dropped us
-            lost = DatabaseUnavailable(
-                database_message(spec, dsn, settings, err).replace(
-                    " (", " during the load; nothing of it was written (", 1
-                )
-            )
+            lost = DatabaseUnavailable(database_message(spec, dsn, settings, err, lost=True))
             _finish_failed(log_conn, spec, result, fetched, lost, dsn)
         except BaseException as err:  # a bug or an interrupt: say so in the ledger, re-raise
             _finish_failed(log_conn, spec, result, fetched, err, dsn)

@@ -7,6 +7,7 @@ from orchestration.defs.access import bi_reader_asset
 from orchestration.defs.dbt import dbt_models
 from orchestration.defs.forecast import case_forecast
 from orchestration.defs.freshness import freshness_checks
+from orchestration.defs.newest_data import newest_data_checks
 from orchestration.defs.publishing import publishing_assets
 from orchestration.defs.raw import raw_assets
 from orchestration.defs.resources import resources
@@ -23,7 +24,7 @@ defs = dg.Definitions(
         bi_reader_asset(mart_keys),
         *publishing_assets(mart_keys),
     ],
-    asset_checks=freshness_checks(),
+    asset_checks=[*freshness_checks(), *newest_data_checks()],
     jobs=jobs,
     schedules=schedules,
     sensors=sensors,

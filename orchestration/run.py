@@ -33,7 +33,13 @@ def main() -> int:
             instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
         )
         # No daemon watches an in-process run, so its alerts are sent from here.
-        send_run_alerts(instance, result.dagster_run, settings.alert_webhook, _alert_logger())
+        send_run_alerts(
+            instance,
+            result.dagster_run,
+            settings.alert_webhook,
+            _alert_logger(),
+            settings.alert_mute,
+        )
     rows = summarize(result.all_events)
     print()
     print(render(rows))

@@ -74,6 +74,18 @@ def connection_env(dsn: str) -> dict[str, str]:
     }
 
 
+def server_name(dsn: str) -> str:
+    """`host:port/dbname` of `dsn`, never its password: for messages."""
+    try:
+        parts = conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError:
+        return "(an unreadable connection string)"
+    host = parts.get("host") or parts.get("hostaddr") or "localhost"
+    if host.startswith("/"):
+        host = f"the socket in {host}"
+    return f"{host}:{parts.get('port') or 5432}/{parts.get('dbname') or 'postgres'}"
+
+
 def _embedded_dsn(settings: Settings, database: str) -> str:
     server = _embedded_server(settings)
     admin = server.get_uri("postgres")

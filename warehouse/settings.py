@@ -24,9 +24,10 @@ VARIABLES = {
     "WAREHOUSE_HOME": "where the embedded Postgres and DAGSTER_HOME live",
     "DAGSTER_HOME": "Dagster's instance folder",
     "WAREHOUSE_HTTP_TIMEOUT": "seconds to connect and between received bytes",
-    "WAREHOUSE_HTTP_RETRIES": "attempts after the first on connection errors and 5xx",
+    "WAREHOUSE_HTTP_RETRIES": "attempts after the first on timeouts, dropped connections, 5xx",
     "WAREHOUSE_HTTP_BACKOFF": "seconds before the first retry, doubling after each",
     "WAREHOUSE_ALERT_WEBHOOK": "a Slack-compatible webhook for alerts",
+    "WAREHOUSE_ALERT_MUTE": "checks that never alert: comma-separated `asset:check` or names",
     "WAREHOUSE_BI_READER_PASSWORD": "lets the read-only bi_reader role log in",
     "WAREHOUSE_REPORTS": "where the HTML report is written",
     "WAREHOUSE_EXPORTS": "where the mart exports are written",
@@ -106,6 +107,7 @@ class Settings:
     dagster_home: Path | None = None  # None: `home`/dagster_home
     http: HttpPolicy = field(default_factory=HttpPolicy)
     alert_webhook: str | None = None
+    alert_mute: tuple[str, ...] = ()  # check patterns that never alert, e.g. raw/*:newest_data
     bi_reader_password: str | None = None
     reports: Path = PROJECT_ROOT / "reports"
     exports: Path = PROJECT_ROOT / "exports"
@@ -138,6 +140,7 @@ class Settings:
             dagster_home=env.path("DAGSTER_HOME", None),
             http=http,
             alert_webhook=env.text("WAREHOUSE_ALERT_WEBHOOK"),
+            alert_mute=env.items("WAREHOUSE_ALERT_MUTE"),
             bi_reader_password=env.text("WAREHOUSE_BI_READER_PASSWORD"),
             reports=env.path("WAREHOUSE_REPORTS", default.reports),
             exports=env.path("WAREHOUSE_EXPORTS", default.exports),

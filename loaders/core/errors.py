@@ -9,6 +9,14 @@ class SourceUnavailable(LoadError):
     """The file could not be fetched (network, HTTP status, missing mirror file)."""
 
 
+class HostUnreachable(SourceUnavailable):
+    """The host of the file's URL does not resolve or refuses connections: not retried."""
+
+
+class DatabaseUnavailable(LoadError):
+    """The warehouse database cannot be reached, or its connection was lost during a load."""
+
+
 class StructuralError(LoadError):
     """The file is not what its contract expects: missing column, empty, HTML, bad bytes."""
 

@@ -1,8 +1,10 @@
 """Fetch a source file from a path or a URL (where is `warehouse.settings.Mirror`'s to say).
 
 A local file may be `<file>.gz` instead of `<file>`; it is decompressed when read. HTTP
-fetches follow an `HttpPolicy` (timeouts, retries with backoff on connection errors and 5xx)
-and use conditional GET (ETag/Last-Modified).
+fetches follow an `HttpPolicy` (timeouts, retries with backoff on timeouts, dropped
+connections and 5xx) and use conditional GET (ETag/Last-Modified). A host that cannot be
+resolved or that refuses the connection is not retried: offline, or a wrong mirror, retrying
+only delays the message (`HostUnreachable`).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+import urllib3
 
-from loaders.core.errors import SourceUnavailable
+from loaders.core.errors import HostUnreachable, SourceUnavailable
 from warehouse.settings import OFFICIAL_REMEDY, HttpPolicy
 
 CHUNK_BYTES = 1 << 20
@@ -97,7 +100,12 @@ def _download(url: str, headers: dict, policy: HttpPolicy, remedy: str) -> Fetch
     except requests.Timeout as err:
         raise _Retryable(f"no response within {policy.read_timeout:g} s") from err
     except requests.ConnectionError as err:
-        raise _Retryable(f"could not connect: {_root_cause(err)}") from err
+        cause = _root_cause(err)
+        if _unreachable(err, cause):
+            raise HostUnreachable(
+                f"cannot fetch {url}: could not connect ({cause}), not retried; {remedy}"
+            ) from err
+        raise _Retryable(f"could not connect: {cause}") from err
     with response:
         if response.status_code == 304:
             return Fetched(url=url, path=None, sha256=None, bytes=0)
@@ -126,19 +134,20 @@ def _save_body(url: str, response: requests.Response, policy: HttpPolicy) -> Fet
     of_expected = f" of {expected}" if expected and not encoded else ""
     try:
         with handle:
-            for block in response.iter_content(CHUNK_BYTES):
+            # read1: whatever has arrived, so a stall or a cut is reported with the bytes read
+            while block := response.raw.read1(CHUNK_BYTES, decode_content=True):
                 handle.write(block)
                 digest.update(block)
                 size += len(block)
-    except (requests.ConnectionError, requests.Timeout, requests.RequestException) as err:
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as err:
         path.unlink(missing_ok=True)
         if "timed out" in str(err).lower():
             raise _Retryable(
-                f"body stalled after {size}{of_expected} bytes: "
+                f"body stalled after {size:,}{of_expected} bytes: "
                 f"nothing received for {policy.read_timeout:g} s"
             ) from err
         partial = re.search(r"IncompleteRead\((\d+) bytes read", str(err))
-        size += int(partial.group(1)) if partial else 0  # read, but not handed over
+        size = max(size, int(partial.group(1)) if partial else 0)  # read, not handed over
         raise _Retryable(f"body cut short: received {size}{of_expected} bytes") from err
     if expected and not encoded and int(expected) != size:
         path.unlink(missing_ok=True)
@@ -152,6 +161,18 @@ def _save_body(url: str, response: requests.Response, policy: HttpPolicy) -> Fet
         last_modified=response.headers.get("Last-Modified"),
         temporary=True,
     )
+
+
+RESOLUTION_ERRNOS = {"-2", "-3", "-5"}  # EAI_NONAME, EAI_AGAIN, EAI_NODATA
+
+
+def _unreachable(err: requests.ConnectionError, cause: str) -> bool:
+    """A name that does not resolve, or a port that refuses: no retry will change it soon."""
+    reason = getattr(err.args[0], "reason", None) if err.args else None
+    if isinstance(reason, urllib3.exceptions.NameResolutionError):
+        return True
+    found = re.match(r"\[Errno (-?\d+)\]", cause)
+    return bool(found) and (found.group(1) in RESOLUTION_ERRNOS or found.group(1) == "111")
 
 
 def _root_cause(err: Exception) -> str:

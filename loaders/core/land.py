@@ -10,13 +10,14 @@ key.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
 
 from loaders.core import ledger
-from loaders.core.errors import RejectThresholdExceeded
+from loaders.core.errors import RejectThresholdExceeded, StructuralError
 from loaders.core.parse import Parsing, Reject
 from loaders.core.raw_table import RAW_SCHEMA, Lander
 from loaders.core.spec import SourceFile, TableSpec
@@ -33,11 +34,31 @@ class Landed:
     rows_changed: int = 0
     rows_rejected: int = 0
     extra_columns: list[str] = field(default_factory=list)
+    warning: str | None = None  # landed, but not to be trusted as fresh (too few rows)
 
 
 def app_name(spec: TableSpec) -> str:
     """How a load's connections show in pg_stat_activity."""
     return f"loaders {spec.table}"[:63]
+
+
+def lock_table(conn, spec: TableSpec, notify: Callable[[str], None]) -> None:
+    """Take the table's lock (held until the transaction ends); if another load of the table
+    holds it, say so before waiting for it."""
+    key = f"{RAW_SCHEMA}.{spec.table}"
+    if conn.execute("select pg_try_advisory_xact_lock(hashtext(%s))", [key]).fetchone()[0]:
+        return
+    holder = conn.execute(
+        """select a.pid, a.application_name, a.xact_start
+           from pg_locks l join pg_stat_activity a using (pid)
+           where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+             and l.objid::bigint = (hashtext(%s)::bigint & 4294967295)
+           limit 1""",
+        [key],
+    ).fetchone()
+    by = f" (process {holder[0]}, {holder[1] or 'no name'}, since {holder[2]:%H:%M:%S})"
+    notify(f"{spec.table}: waiting for another load of this table to finish{by if holder else ''}")
+    conn.execute("select pg_advisory_xact_lock(hashtext(%s))", [key])
 
 
 def land_file(
@@ -48,6 +69,7 @@ def land_file(
     load_id: int,
     mirror: Mirror,
     checked: dict,
+    notify: Callable[[str], None] = print,
 ) -> Landed:
     """Parse `path` and land it as load `load_id`; `checked` (the fetch's checksum and HTTP
     validators) is written to the ledger row with the counts when the transaction commits."""
@@ -55,7 +77,7 @@ def land_file(
     parsing = Parsing(spec, path, display=display, vintage=source_file.vintage, mirror=mirror)
     landed = Landed()
     with psycopg.connect(dsn, application_name=app_name(spec)) as conn, conn.transaction():
-        conn.execute("select pg_advisory_xact_lock(hashtext(%s))", [f"raw.{spec.table}"])
+        lock_table(conn, spec, notify)
         ledger.abandon_stale(conn, spec.table, load_id)
         lander = Lander(conn, RAW_SCHEMA, spec.table, spec.contract)
         lander.ensure_table()
@@ -65,6 +87,7 @@ def land_file(
         if rejects is None:
             rejects = _land_staged(lander, parsing, landed, load_id)
         landed.rows_loaded = landed.rows_read - landed.rows_rejected
+        landed.warning = _check_min_rows(spec, parsing.display, landed.rows_read)
         ledger.record_rejects(conn, load_id, spec.source.name, spec.table, rejects)
         ledger.finish(
             conn,
@@ -77,8 +100,23 @@ def land_file(
             rows_changed=landed.rows_changed,
             rows_rejected=landed.rows_rejected,
             extra_columns=landed.extra_columns,
+            warning=landed.warning,
         )
     return landed
+
+
+def _check_min_rows(spec: TableSpec, display: str, rows_read: int) -> str | None:
+    """Fewer rows than a complete file has: the load fails, or warns if the contract says so."""
+    contract = spec.contract
+    if rows_read >= contract.min_rows:
+        return None
+    message = (
+        f"{display}: expected at least {contract.min_rows:,} data row"
+        f"{'s' if contract.min_rows != 1 else ''}, found {rows_read:,}"
+    )
+    if contract.too_few_rows == "warn":
+        return f"{message}; loaded, but not counted as fresh"
+    raise StructuralError(f"{message}; nothing was loaded")
 
 
 def _land_direct(conn, lander: Lander, parsing: Parsing, landed: Landed, load_id: int):

@@ -34,11 +34,13 @@ create table if not exists meta.load_log (
         status in ('running', 'succeeded', 'failed', 'unchanged', 'abandoned')
     ),
     error text,
+    warning text,
     started_at timestamptz not null default now(),
     finished_at timestamptz
 );
 -- warehouses created before the column existed
 alter table meta.load_log add column if not exists contract text;
+alter table meta.load_log add column if not exists warning text;
 create index if not exists load_log__table on meta.load_log (table_name, started_at);
 create table if not exists meta.rejected_rows (
     load_id bigint not null references meta.load_log (load_id),
@@ -126,11 +128,12 @@ def fail(conn, load_id: int, error: str, rejects=(), *, source: str, table_name:
 
 def previous_fetch(conn, table_name: str, url: str, contract: str | None = None) -> dict | None:
     """The last successful load of this URL into this table under the same contract: its
-    checksum and HTTP validators. A changed contract (a new column, say) reads the file anew."""
+    checksum and HTTP validators. A changed contract (a new column, say) reads the file anew,
+    and so does a load that landed with a warning (it is judged again each time)."""
     row = conn.execute(
         """select sha256, etag, last_modified, bytes from meta.load_log
            where table_name = %s and url = %s and status in ('succeeded', 'unchanged')
-             and sha256 is not null and contract is not distinct from %s
+             and sha256 is not null and contract is not distinct from %s and warning is null
            order by load_id desc limit 1""",
         [table_name, url, contract],
     ).fetchone()

@@ -1,9 +1,10 @@
 """Read a CSV file in bounded chunks, keeping each record's line number and raw text.
 
 Structural problems (empty file, an HTML page instead of CSV, a truncated gzip, bytes that
-are not UTF-8, two columns with the same name, a quoted field never closed) raise
-StructuralError with what was expected and what was found. A record with the wrong number of
-fields, or with a NUL byte, is not structural: it comes back as a bad record to quarantine.
+are not UTF-8, two columns with the same name, a quoted field never closed, a last line cut
+short) raise StructuralError with what was expected and what was found. A record with the
+wrong number of fields, or with a NUL byte, is not structural: it comes back as a bad record
+to quarantine.
 Line numbers are physical lines of the file (1 = the header line, usually); a record with a
 quoted multi-line field carries the number of its first line.
 """
@@ -88,6 +89,7 @@ class _LineTap:
     def __init__(self, stream):
         self._stream = stream
         self._taken: list[str] = []
+        self.ended_line = True  # did the last line taken end with a newline?
 
     def __iter__(self):
         return self
@@ -98,15 +100,21 @@ class _LineTap:
         return line
 
     def take(self) -> str:
-        text = "".join(self._taken).rstrip("\r\n")
+        raw = "".join(self._taken)
+        self.ended_line = raw.endswith(("\n", "\r"))
         self._taken.clear()
-        return text
+        return raw.rstrip("\r\n")
 
 
 def read_header(
-    stream, display_name: str
+    stream, display_name: str, ends_with_newline: bool = False
 ) -> tuple[list[str], Iterator[tuple[int, str, list[str]]]]:
-    """The header and an iterator of (line number, raw text, fields) for the records."""
+    """The header and an iterator of (line number, raw text, fields) for the records.
+
+    The last record must be complete: a file cut short (a closed connection, a full disk) ends
+    in a partial line that would land as a wrong value. It fails when it has fewer fields than
+    the header, or, if the publisher always ends its files with a newline
+    (`ends_with_newline`), when that newline is missing."""
     tap = _LineTap(stream)
     reader = csv.reader(tap)
     header = None
@@ -129,6 +137,7 @@ def read_header(
     def records():
         line = reader.line_num
         last = None  # (line, text) of a multi-line record
+        pending = None  # the latest record, held back until it is known not to be the last
         for fields in reader:
             text = tap.take()
             start = line + 1
@@ -136,14 +145,35 @@ def read_header(
             if not fields:
                 continue
             last = (start, text) if line > start else None
-            yield start, text, fields
+            if pending is not None:
+                yield pending[:3]
+            pending = (start, text, fields, tap.ended_line)
         if last and _ends_inside_quotes(last[1]):  # the reader ran to the end of the file
             raise StructuralError(
                 f"{display_name}: expected every quoted field to be closed, found one "
                 f"opened on line {last[0]} that runs to the end of the file"
             )
+        if pending is not None:
+            _check_last_record(display_name, len(header), ends_with_newline, *pending)
+            yield pending[:3]
 
     return header, records()
+
+
+def _check_last_record(
+    display_name: str, width: int, ends_with_newline: bool, line, text, fields, ended_line
+) -> None:
+    """A last line with fewer fields, or without the newline the publisher always writes."""
+    cut = f"the file looks cut short (last line {line}: {text[-60:]!r}); nothing was loaded"
+    if len(fields) < width:
+        raise StructuralError(
+            f"{display_name}: expected {width} fields on the last line, found {len(fields)}: {cut}"
+        )
+    if ends_with_newline and not ended_line:
+        raise StructuralError(
+            f"{display_name}: expected the file to end with a newline, as this publisher's "
+            f"files do; found none: {cut}"
+        )
 
 
 def _ends_inside_quotes(text: str) -> bool:
@@ -167,11 +197,15 @@ def _check_distinct(header: list[str], display_name: str) -> None:
 
 
 def read_chunks(
-    stream, display_name: str, chunk_rows: int, chunk_cells: int | None = None
+    stream,
+    display_name: str,
+    chunk_rows: int,
+    chunk_cells: int | None = None,
+    ends_with_newline: bool = False,
 ) -> tuple[list[str], Iterator[Chunk]]:
     """Chunks of at most `chunk_rows` records and (when given) `chunk_cells` fields, so a file
     with thousands of columns is read in as little memory as a narrow one."""
-    header, records = read_header(stream, display_name)
+    header, records = read_header(stream, display_name, ends_with_newline)
     width = len(header)
     if chunk_cells is not None:
         chunk_rows = max(1, min(chunk_rows, chunk_cells // max(width, 1)))

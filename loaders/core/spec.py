@@ -30,6 +30,7 @@ class Source:
     cadence: str
     warn_after_days: int
     error_after_days: int
+    ended: str | None = None  # ISO date the publisher stopped updating; None: still publishing
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,20 @@ class TableSpec:
         return self.reshape_for(mirror) if self.reshape_for is not None else self.reshape
 
     @property
+    def data_date_column(self) -> str | None:
+        """The column that dates the data: the first date column of the natural key, if any
+        (lookups such as GeoIDs have none)."""
+        return next(
+            (k for k in self.contract.natural_key if self.contract.column(k).type == "date"), None
+        )
+
+    @property
     def fingerprint(self) -> str:
         """Changes when the contract does, so an unchanged file is read again under a new one."""
         return hashlib.sha256(repr((self.table, self.contract)).encode()).hexdigest()[:16]
 
     def read(self, stream, display: str) -> tuple[list[str], Iterator[Chunk]]:
         """The file's header and its records in chunks of strings: CSV unless overridden."""
-        return read_chunks(stream, display, self.chunk_rows, self.chunk_cells)
+        return read_chunks(
+            stream, display, self.chunk_rows, self.chunk_cells, self.contract.ends_with_newline
+        )

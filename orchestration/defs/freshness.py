@@ -1,7 +1,8 @@
 """Freshness of each raw table against its publisher's cadence, as asset checks.
 
 Fresh means we confirmed the table recently: the last load that succeeded or found the file
-unchanged (meta.load_log), whether Dagster or `python -m loaders` ran it. Older than the
+unchanged (meta.load_log), whether Dagster or `python -m loaders` ran it; a load that landed
+with a warning (fewer rows than its contract's `min_rows`) never counts. Older than the
 source's `warn_after_days` fails with WARN severity, older than `error_after_days` with ERROR;
 a table with loads but none that succeeded fails with ERROR.
 The checks never block: stale data is still the best data we have. They run after each load
@@ -15,6 +16,7 @@ from datetime import datetime
 import dagster as dg
 import psycopg
 
+from loaders.core import ledger
 from loaders.core.spec import Source, TableSpec
 from loaders.registry import TABLES
 from orchestration.defs.raw import raw_asset_key
@@ -66,8 +68,8 @@ def last_confirmations(dsn: str, tables: list[str]) -> tuple[dict[str, Confirmat
         select table_name, confirmed_at, extract(epoch from now() - confirmed_at)
         from (
             select table_name,
-                   max(case when status in ('succeeded', 'unchanged') then finished_at end)
-                       as confirmed_at
+                   max(case when status in ('succeeded', 'unchanged') and warning is null
+                            then finished_at end) as confirmed_at
             from meta.load_log
             where table_name = any(%s)
             group by table_name
@@ -76,6 +78,7 @@ def last_confirmations(dsn: str, tables: list[str]) -> tuple[dict[str, Confirmat
     with psycopg.connect(dsn) as conn:
         if conn.execute("select to_regclass('meta.load_log')").fetchone()[0] is None:
             return {}, set()
+        ledger.ensure_ledger(conn)  # a ledger from before a column was added
         rows = conn.execute(query, [tables]).fetchall()
     confirmations = {
         table: Confirmation(at=at, age_days=float(seconds) / SECONDS_PER_DAY)

@@ -1,9 +1,14 @@
-"""One asset per loader table; its key equals the dbt source's key (`raw/<source>__<table>`)."""
+"""One asset per loader table; its key equals the dbt source's key (`raw/<source>__<table>`).
+
+A load that fails raises `dg.Failure` with the loader's one-line message (the table, the file
+or the server, the cause, the remedy), not a traceback of the lifecycle's internals.
+"""
 
 import dagster as dg
 import psycopg
 from psycopg import sql
 
+from loaders.core.errors import LoadError
 from loaders.core.load import LoadResult, load_table
 from loaders.core.spec import TableSpec
 from loaders.registry import TABLES
@@ -39,9 +44,19 @@ def loader_asset(spec: TableSpec) -> dg.AssetsDefinition:
         },
     )
     def _load(context: dg.AssetExecutionContext, warehouse: dg.ResourceParam[Warehouse]):
-        results = load_table(spec, warehouse.dsn, warehouse.settings)
+        try:
+            results = load_table(spec, warehouse.dsn, warehouse.settings, notify=context.log.info)
+        except LoadError as err:
+            raise dg.Failure(description=str(err), allow_retries=False) from None
         for result in results:
             context.log.info(_describe(result))
+            if result.extra_columns:
+                context.log.warning(
+                    f"{result.file_name}: columns the contract does not know (not loaded): "
+                    f"{', '.join(result.extra_columns)}"
+                )
+            if result.warning:
+                context.log.warning(result.warning)
         rejected = sum(r.rows_rejected for r in results)
         yield dg.MaterializeResult(
             metadata={

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from orchestration.defs.freshness import freshness_check_keys
+from orchestration.defs.newest_data import newest_data_check_keys
 
 CPS_TIMEZONE = "America/Chicago"
 SCHOOL_YEAR_STARTS = (8, 15)  # (month, day), inclusive
@@ -69,8 +70,8 @@ cps_school_day_refresh = dg.ScheduleDefinition(
 
 check_freshness = dg.define_asset_job(
     "check_freshness",
-    selection=dg.AssetSelection.checks(*freshness_check_keys),
-    description="Every raw table's freshness check, without loading anything.",
+    selection=dg.AssetSelection.checks(*freshness_check_keys, *newest_data_check_keys),
+    description="Every raw table's freshness and newest-data checks, without loading anything.",
 )
 
 daily_freshness = dg.ScheduleDefinition(

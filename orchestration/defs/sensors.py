@@ -1,4 +1,6 @@
-"""Alerts from the Dagster daemon: a message when a run fails, and one when new data lands.
+"""Alerts from the Dagster daemon: a message when a run fails, one when new data lands, and one
+when a check (freshness, newest data, source drift, rejected rows, any dbt test) changes state
+(check_alerts.py: once per change, muted by WAREHOUSE_ALERT_MUTE).
 
 Both read the finished run's events from the instance: the loader assets' materializations
 carry `rows_added`, `rows_changed` and `rows_rejected` (orchestration/defs/raw.py).
@@ -11,6 +13,7 @@ import logging
 import dagster as dg
 
 from orchestration.defs.alerts import TableLoad, failure_message, new_data_message, send
+from orchestration.defs.check_alerts import changed_states, check_message, run_check_states
 from orchestration.defs.resources import Warehouse
 
 LOADER_PREFIX = "raw"
@@ -42,8 +45,11 @@ def step_failures(instance: dg.DagsterInstance, run_id: str) -> list[tuple[str, 
     return failures
 
 
-def run_alerts(instance: dg.DagsterInstance, run: dg.DagsterRun) -> list[str]:
-    """The messages a finished run calls for: its failure, if it failed; its new data, if any."""
+def run_alerts(
+    instance: dg.DagsterInstance, run: dg.DagsterRun, mute: tuple[str, ...] = ()
+) -> list[str]:
+    """The messages a finished run calls for: its failure, if it failed; its new data, if any;
+    the checks whose state changed, unless muted."""
     messages = []
     if run.status == dg.DagsterRunStatus.FAILURE:
         failures = step_failures(instance, run.run_id) or [("run", "failed before any step")]
@@ -51,13 +57,21 @@ def run_alerts(instance: dg.DagsterInstance, run: dg.DagsterRun) -> list[str]:
     loads = new_data_message(table_loads(instance, run.run_id), run.run_id, run.job_name)
     if loads is not None:
         messages.append(loads)
+    changes = changed_states(instance, run_check_states(instance, run.run_id), mute)
+    checks = check_message(changes, run.run_id, run.job_name)
+    if checks is not None:
+        messages.append(checks)
     return messages
 
 
 def send_run_alerts(
-    instance: dg.DagsterInstance, run: dg.DagsterRun, webhook: str | None, log: logging.Logger
+    instance: dg.DagsterInstance,
+    run: dg.DagsterRun,
+    webhook: str | None,
+    log: logging.Logger,
+    mute: tuple[str, ...] = (),
 ) -> None:
-    messages = run_alerts(instance, run)
+    messages = run_alerts(instance, run, mute)
     if not messages:
         log.info(f"run {run.run_id}: no rows added, changed or rejected; no message")
     for text in messages:
@@ -68,14 +82,21 @@ def send_run_alerts(
     run_status=dg.DagsterRunStatus.SUCCESS,
     name="new_data_alert",
     description=(
-        "After each successful run: rows added, changed and rejected per source, posted to "
-        "WAREHOUSE_ALERT_WEBHOOK (logged when unset). Silent when nothing changed."
+        "After each successful run: rows added, changed and rejected per source, and the "
+        "checks that changed state, posted to WAREHOUSE_ALERT_WEBHOOK (logged when unset). "
+        "Silent when nothing changed."
     ),
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def new_data_alert(context: dg.RunStatusSensorContext, warehouse: dg.ResourceParam[Warehouse]):
-    webhook = warehouse.settings.alert_webhook
-    send_run_alerts(context.instance, context.dagster_run, webhook, context.log)
+    settings = warehouse.settings
+    send_run_alerts(
+        context.instance,
+        context.dagster_run,
+        settings.alert_webhook,
+        context.log,
+        settings.alert_mute,
+    )
 
 
 @dg.run_failure_sensor(
@@ -87,8 +108,14 @@ def new_data_alert(context: dg.RunStatusSensorContext, warehouse: dg.ResourcePar
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def run_failure_alert(context: dg.RunFailureSensorContext, warehouse: dg.ResourceParam[Warehouse]):
-    webhook = warehouse.settings.alert_webhook
-    send_run_alerts(context.instance, context.dagster_run, webhook, context.log)
+    settings = warehouse.settings
+    send_run_alerts(
+        context.instance,
+        context.dagster_run,
+        settings.alert_webhook,
+        context.log,
+        settings.alert_mute,
+    )
 
 
 def _count(metadata: dict, name: str) -> int:

@@ -16,6 +16,7 @@ from orchestration.defs.alerts import (
     new_data_message,
     send,
 )
+from orchestration.defs.check_alerts import is_muted
 from orchestration.defs.resources import Warehouse
 from orchestration.defs.sensors import new_data_alert, run_alerts, run_failure_alert
 from warehouse.settings import Settings
@@ -192,3 +193,96 @@ def test_an_in_process_run_that_changed_nothing_calls_for_no_message():
         loaded = dg.materialize([fake_district_totals], instance=instance)
         [message] = run_alerts(instance, loaded.dagster_run)
     assert "• cps_covid: 7 rows added, 1 changed, 0 rejected (1 table)" in message
+
+
+# Checks that change state between runs: what a failing freshness check or drift test reports.
+CHECK_STATES = {"drift": ("passed", None), "freshness": ("passed", None)}
+
+
+@dg.asset(
+    key=["raw", "hhs_hospital__patient_impact_state"],
+    check_specs=[
+        dg.AssetCheckSpec("freshness", asset=["raw", "hhs_hospital__patient_impact_state"]),
+        dg.AssetCheckSpec("drift", asset=["raw", "hhs_hospital__patient_impact_state"]),
+        dg.AssetCheckSpec("newest_data", asset=["raw", "hhs_hospital__patient_impact_state"]),
+    ],
+)
+def checked_loader():
+    yield dg.MaterializeResult(metadata={"rows_added": 0, "rows_changed": 0, "rows_rejected": 0})
+    for name in ("freshness", "drift"):
+        outcome, severity = CHECK_STATES[name]
+        yield dg.AssetCheckResult(
+            check_name=name,
+            passed=outcome == "passed",
+            severity=severity or dg.AssetCheckSeverity.WARN,
+            description=f"{name} is {outcome}",
+        )
+    yield dg.AssetCheckResult(
+        check_name="newest_data",
+        passed=True,
+        description="ended: hhs_hospital stopped publishing on 2024-05-01; newest data 2020-12-31",
+        metadata={"state": "ended"},
+    )
+
+
+def run_checks(instance, receiver, states: dict, mute=()) -> list[str]:
+    """Materialize with the check outcomes `states`; the check lines the webhook received."""
+    CHECK_STATES.update(states)
+    result = dg.materialize([checked_loader], instance=instance)
+    context = dg.build_run_status_sensor_context(
+        sensor_name="new_data_alert",
+        dagster_event=result.get_run_success_event(),
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+        resources={
+            "warehouse": Warehouse(Settings(alert_webhook=receiver.url, alert_mute=tuple(mute)))
+        },
+    )
+    new_data_alert(context)
+    if receiver.posts.empty():
+        return []
+    _, _, body = receiver.next_post()
+    receiver.assert_nothing_posted()
+    lines = body["text"].splitlines()
+    assert (
+        lines[0] == f"Checks changed state (job __ephemeral_asset_job__, run {result.run_id[:8]}):"
+    )
+    return lines[1:]
+
+
+def test_a_failed_check_alerts_once_per_state_change(receiver):
+    key = "raw/hhs_hospital__patient_impact_state"
+    warn, error = dg.AssetCheckSeverity.WARN, dg.AssetCheckSeverity.ERROR
+    with dg.DagsterInstance.ephemeral() as instance:
+        first = run_checks(
+            instance, receiver, {"drift": ("passed", None), "freshness": ("passed", None)}
+        )
+        stale = run_checks(instance, receiver, {"freshness": ("failed", warn)})
+        still_stale = run_checks(instance, receiver, {})
+        overdue = run_checks(instance, receiver, {"freshness": ("failed", error)})
+        drifting_muted = run_checks(
+            instance, receiver, {"drift": ("failed", warn)}, mute=[f"{key}:drift"]
+        )
+        recovered = run_checks(instance, receiver, {"freshness": ("passed", None)})
+        by_name = run_checks(instance, receiver, {"freshness": ("failed", warn)}, mute=["fresh*"])
+
+    # A first "passed" is not news; a source that ended is said once, on its first run.
+    assert first == [
+        f"• {key}:newest_data: ended: hhs_hospital stopped publishing on 2024-05-01; newest "
+        "data 2020-12-31"
+    ]
+    assert stale == [f"• {key}:freshness: failed, WARN: freshness is failed"]
+    assert still_stale == []  # the same state again: no message
+    assert overdue == [f"• {key}:freshness: failed, ERROR: freshness is failed"]
+    assert drifting_muted == []
+    assert recovered == [f"• {key}:freshness: passing again (was ERROR)"]
+    assert by_name == []
+
+
+def test_the_mute_list_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("WAREHOUSE_ALERT_MUTE", "raw/*:newest_data, assert_case_sources_agree*")
+    mute = Settings.from_env().alert_mute
+    assert mute == ("raw/*:newest_data", "assert_case_sources_agree*")
+    assert is_muted("raw/nyt_covid__us:newest_data", mute)
+    assert is_muted("marts/fct_case_source_reconciliation:assert_case_sources_agree_x", mute)
+    assert not is_muted("raw/nyt_covid__us:freshness", mute)

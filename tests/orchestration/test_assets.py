@@ -1,6 +1,7 @@
 """What the UI shows for each asset: a description, a group, and for loaders rows, a preview
 and the column schema."""
 
+import socket
 from dataclasses import replace
 from pathlib import Path
 
@@ -109,3 +110,28 @@ def test_markdown_cells_are_escaped_and_shortened():
     assert lines[2] == "| x\\|y |  |"
     assert lines[3].startswith("| " + "z" * 39 + "… |")
     assert lines[3].endswith("| line break |")
+
+
+def test_a_failed_load_is_a_dagster_failure_with_the_loaders_one_line(mirror):
+    """No traceback of the lifecycle: the step fails with the message a user acts on."""
+    mirror.put("tiny_source", "counts.csv", FILE)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = replace(mirror.settings, dsn=f"postgresql://loader@127.0.0.1:{port}/warehouse")
+    asset = loader_asset(SPEC)
+    result = dg.materialize(
+        [asset], resources={"warehouse": Warehouse(settings)}, raise_on_error=False
+    )
+
+    [failure] = result.get_step_failure_events()
+    error = failure.event_specific_data.error
+    assert error.cls_name == "Failure"
+    assert error.cause is None  # not chained to psycopg's error
+    message = error.message.removeprefix("dagster._core.definitions.events.Failure: ")
+    assert message.startswith(
+        f"tiny_source__counts: cannot use the warehouse database at 127.0.0.1:{port}/warehouse "
+        "(connection failed: "
+    )
+    assert message.rstrip().endswith("; check WAREHOUSE_DSN")
+    assert "\n" not in message.rstrip()

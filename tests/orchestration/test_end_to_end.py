@@ -4,12 +4,17 @@ The marts' values are checked against pandas recomputations in tests/dbt_project
 module checks the run itself: every asset built, every check run, the summary `make run` prints.
 """
 
+from datetime import date
+
 import dagster as dg
 import pytest
 
 from orchestration.definitions import defs
+from orchestration.defs.newest_data import newest_data_checks
+from orchestration.defs.resources import Warehouse
 from orchestration.summary import render, summarize
 from tests.end_to_end import E2E_SELECTION, query
+from warehouse.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -67,3 +72,37 @@ def test_run_summary_reports_rows_written_and_checks(built_warehouse, shared_dat
     text = render(list(rows.values()))
     assert "raw/nyt_covid__us_states" in text and f"{state_lines:,}" in text
     assert "1 warned, 0 failed" in text
+
+
+def test_the_newest_data_is_judged_per_source_ended_or_old(built_warehouse):
+    """Dates from the mirror's SOURCES.md: NYT's states copy runs to 2021-12-31 (the NYT ended
+    on 2023-03-23: "ended", passing); PHAC's slice ends on 2020-03-16 (still published: old)."""
+    dsn, _ = built_warehouse
+    checks = newest_data_checks()
+    job = dg.define_asset_job("newest", selection=dg.AssetSelection.all_asset_checks())
+    external = [dg.AssetSpec(key) for c in checks for key in {k.asset_key for k in c.check_keys}]
+    result = (
+        dg.Definitions(
+            assets=external,
+            asset_checks=checks,
+            jobs=[job],
+            resources={"warehouse": Warehouse(Settings(dsn=dsn))},
+        )
+        .resolve_job_def("newest")
+        .execute_in_process()
+    )
+    assert result.success  # old data warns, never fails the run
+    newest = {e.asset_key.path[-1]: e for e in result.get_asset_check_evaluations()}
+    states = newest["nyt_covid__us_states"]
+    assert states.passed and states.metadata["state"].value == "ended"
+    assert states.description == (
+        "ended: nyt_covid stopped publishing on 2023-03-23; newest data 2021-12-31"
+    )
+    phac = newest["phac_canada__covid19"]
+    assert (phac.passed, phac.severity) == (False, dg.AssetCheckSeverity.WARN)
+    age = (date.today() - date(2020, 3, 16)).days
+    assert phac.description == (
+        f"newest data 2020-03-16 is {age:,} days old; phac_canada publishes daily (2 days allowed)"
+    )
+    # a table never loaded from the mirror (no us-counties.csv there) has nothing to judge
+    assert newest["nyt_covid__us_counties"].passed

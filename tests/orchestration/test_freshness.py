@@ -124,3 +124,17 @@ def test_checks_run_as_a_job_and_report_on_each_raw_asset(ledger_dsn):
         "broken": (False, dg.AssetCheckSeverity.ERROR),
         "never": (True, dg.AssetCheckSeverity.WARN),
     }
+
+
+def test_a_load_that_landed_with_too_few_rows_never_counts_as_fresh(dsn):
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        ledger.ensure_ledger(conn)
+        log_load(conn, "daily_source__short", "succeeded", 5)
+        log_load(conn, "daily_source__short", "succeeded", 0.1)
+        conn.execute(
+            "update meta.load_log set warning = 'expected at least 100 data rows, found 3' "
+            "where load_id = (select max(load_id) from meta.load_log)"
+        )
+    confirmations, _ = last_confirmations(dsn, ["daily_source__short"])
+    assert confirmations["daily_source__short"].age_days == pytest.approx(5, abs=0.01)
+    assert not judge(DAILY, confirmations["daily_source__short"]).passed

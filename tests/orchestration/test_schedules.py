@@ -10,6 +10,7 @@ from loaders.registry import TABLES
 from orchestration.definitions import defs
 from orchestration.defs.dbt import dbt_build_args
 from orchestration.defs.freshness import FRESHNESS_CHECK
+from orchestration.defs.newest_data import NEWEST_DATA_CHECK
 from orchestration.defs.schedules import is_school_day
 
 
@@ -79,6 +80,11 @@ def test_freshness_job_runs_the_freshness_checks_and_nothing_else():
     job = defs.resolve_job_def("check_freshness")
     selected_checks = set(job.asset_layer.asset_graph.asset_check_keys)
     expected = {dg.AssetCheckKey(dg.AssetKey(["raw", s.table]), FRESHNESS_CHECK) for s in TABLES}
+    expected |= {
+        dg.AssetCheckKey(dg.AssetKey(["raw", s.table]), NEWEST_DATA_CHECK)
+        for s in TABLES
+        if s.data_date_column
+    }
     assert selected_checks == expected
     assert not job.asset_layer.selected_asset_keys
 

@@ -116,6 +116,7 @@ MITIGATION_TIMELINE = TableSpec(
             Column("until_further_notice", "bool", nullable=False),
         ),
         natural_key=("mitigation", "start_date"),
+        ends_with_newline=True,  # the publisher's files end with one
     ),
 )
 
@@ -142,6 +143,7 @@ ZIP_CASE_RATES = TableSpec(
             Column("cases_per_10k", "float", header="Value", non_negative=True),
         ),
         natural_key=("snapshot_date", "zip_code"),
+        ends_with_newline=True,  # the publisher's files end with one
     ),
 )
 

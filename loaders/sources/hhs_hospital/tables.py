@@ -68,6 +68,7 @@ PATIENT_IMPACT_STATE = TableSpec(
             *(Column(name, "int", non_negative=True) for name in MEASURES),
         ),
         natural_key=("state", "date"),
+        ends_with_newline=True,  # the publisher's files end with one
     ),
 )
 

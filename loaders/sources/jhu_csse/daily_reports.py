@@ -111,5 +111,6 @@ DAILY_REPORTS_US = TableSpec(
             _optional("hospitalization_rate", "Hospitalization_Rate"),
         ),
         natural_key=("report_date", "province_state"),
+        ends_with_newline=True,  # the publisher's files end with one
     ),
 )

@@ -20,6 +20,7 @@ SOURCE = Source(
     cadence="daily until 2023-03-10, then frozen",
     warn_after_days=2,
     error_after_days=7,
+    ended="2023-03-10",  # CSSE stopped collecting data; its files no longer change
 )
 
 

@@ -78,6 +78,7 @@ def _global_series(name: str, file_name: str, measure: str) -> TableSpec:
                 Column(measure, "int", non_negative=True),
             ),
             natural_key=("combined_key", "date"),
+            ends_with_newline=True,  # the publisher's files end with one
         ),
     )
 
@@ -105,6 +106,7 @@ DEATHS_US = TableSpec(
             Column("deaths", "int", non_negative=True),
         ),
         natural_key=("uid", "date"),
+        ends_with_newline=True,  # the publisher's files end with one
     ),
 )
 
@@ -130,6 +132,7 @@ UID_LOOKUP = TableSpec(
             Column("population", "int", header="Population", non_negative=True),
         ),
         natural_key=("uid",),
+        ends_with_newline=True,  # the publisher's files end with one
     ),
 )
 

@@ -29,9 +29,10 @@ SOURCE = Source(
     name="nyt_covid",
     homepage="https://github.com/nytimes/covid-19-data",
     licence="CC BY-NC 4.0",
-    cadence="daily",
+    cadence="daily until 2023-03-23, then frozen",
     warn_after_days=2,
     error_after_days=7,
+    ended="2023-03-23",  # the last day the NYT published; its files no longer change
 )
 # ISO in the original files; M/D/YYYY in the spreadsheet re-save.
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
@@ -48,6 +49,7 @@ US = TableSpec(
             Column("deaths", "int", non_negative=True),
         ),
         natural_key=("date",),
+        ends_with_newline=True,  # the publisher's files end with one
     ),
 )
 
@@ -66,6 +68,7 @@ US_STATES = TableSpec(
             Column("deaths", "int", non_negative=True),
         ),
         natural_key=("date", "fips"),
+        ends_with_newline=True,  # the publisher's files end with one
     ),
 )
 
@@ -94,6 +97,7 @@ US_COUNTIES = TableSpec(
             Column("deaths", "int", non_negative=True),
         ),
         natural_key=("date", "state", "county"),
+        ends_with_newline=True,  # the publisher's files end with one
     ),
 )
 

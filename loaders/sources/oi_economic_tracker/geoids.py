@@ -17,7 +17,12 @@ def _geoids(name: str, file_name: str, columns: tuple[Column, ...]):
         name=name,
         file_name=file_name,
         official_url=url(file_name),
-        contract=Contract(columns=columns, natural_key=(columns[0].name,), null_markers=MISSING),
+        contract=Contract(
+            columns=columns,
+            natural_key=(columns[0].name,),
+            null_markers=MISSING,
+            ends_with_newline=True,  # the publisher's files end with one
+        ),
     )
 
 

@@ -53,6 +53,7 @@ def series_table(
             columns=(Column(date_column, "date", not_future=True), geography, *measures),
             natural_key=(date_column, geography.name),
             null_markers=MISSING,
+            ends_with_newline=True,  # the publisher's files end with one
         ),
     )
 

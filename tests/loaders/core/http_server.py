@@ -17,6 +17,8 @@ class Reply:
     hang_seconds: float = 0.0  # wait this long (or until the server stops) before answering
     declared_length: int | None = None  # a Content-Length other than the body's: truncation
     not_modified_if: dict[str, str] = field(default_factory=dict)  # request header -> value
+    send_length: bool = True  # False: no Content-Length; the body ends when the server closes
+    stall_after: int | None = None  # send this many bytes of the body, then hang
 
 
 @dataclass
@@ -86,9 +88,14 @@ class ScriptedServer:
                         self.send_header(name, value)
                     body = b"" if status == 304 else reply.body
                     length = reply.declared_length if reply.declared_length else len(body)
-                    if status != 304:
+                    if status != 304 and reply.send_length:
                         self.send_header("Content-Length", str(length))
                     self.end_headers()
+                    if reply.stall_after is not None:
+                        self.wfile.write(body[: reply.stall_after])
+                        self.wfile.flush()
+                        server.stopping.wait(60)
+                        return
                     self.wfile.write(body)
                     self.wfile.flush()
                 except OSError:  # the client gave up first

@@ -146,6 +146,23 @@ FAILING = {
         "expected every quoted field to be closed, found one opened on line 4 that runs to the "
         "end of the file",
     ),
+    "a last line cut short, fewer fields": (
+        "readings.csv",
+        HEADER + TWO_GOOD + "2020-03-02,A,3",
+        "expected 4 fields on the last line, found 3: the file looks cut short (last line 4: "
+        "'2020-03-02,A,3'); nothing was loaded",
+    ),
+    "a last line cut short, fewer fields, newline": (
+        "readings.csv",
+        HEADER + TWO_GOOD + "2020-03-02,A\n",
+        "expected 4 fields on the last line, found 2: the file looks cut short (last line 4: "
+        "'2020-03-02,A'); nothing was loaded",
+    ),
+    "a header and no rows": (
+        "readings.csv",
+        HEADER,
+        "expected at least 1 data row, found 0; nothing was loaded",
+    ),
 }
 
 
@@ -171,16 +188,34 @@ def test_a_structural_problem_fails_the_load_and_changes_nothing(dsn, mirror, ca
     assert rejected(dsn) == rejects
 
 
-def test_a_file_with_a_header_and_no_rows_loads_nothing_and_changes_nothing(dsn, mirror):
+def test_a_file_that_may_be_empty_loads_with_no_rows(dsn, mirror):
+    contract = dataclasses.replace(SPEC.contract, min_rows=0)
+    may_be_empty = dataclasses.replace(SPEC, contract=contract)
     mirror.put("toy", "readings.csv", GOOD)
-    load_table(SPEC, dsn, mirror.settings)
+    load_table(may_be_empty, dsn, mirror.settings)
     stored = raw_table(dsn)
     mirror.put("toy", "readings.csv", HEADER)
-    [result] = load_table(SPEC, dsn, mirror.settings)
-    assert (result.status, result.rows_read, result.rows_added, result.rows_changed) == (
+    [result] = load_table(may_be_empty, dsn, mirror.settings)
+    assert (result.status, result.rows_read, result.rows_added, result.warning) == (
         "succeeded",
         0,
         0,
-        0,
+        None,
     )
     assert raw_table(dsn) == stored
+
+
+def test_too_few_rows_declared_as_a_warning_lands_and_says_so_in_the_ledger(dsn, mirror):
+    warns = dataclasses.replace(
+        SPEC, contract=dataclasses.replace(SPEC.contract, min_rows=5, too_few_rows="warn")
+    )
+    mirror.put("toy", "readings.csv", GOOD)
+    [first] = load_table(warns, dsn, mirror.settings)
+    [again] = load_table(warns, dsn, mirror.settings)  # the same file: judged again, not skipped
+
+    warning = "toy/readings.csv: expected at least 5 data rows, found 3; loaded, but not counted "
+    warning += "as fresh"
+    assert (first.status, first.rows_loaded, first.warning) == ("succeeded", 3, warning)
+    assert (again.status, again.warning) == ("succeeded", warning)
+    assert ledger(dsn, "status, warning") == [("succeeded", warning), ("succeeded", warning)]
+    assert current_rows(dsn) == GOOD_ROWS

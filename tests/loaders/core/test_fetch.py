@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from loaders.core import fetch as fetch_module
 from loaders.core.errors import LoadError
 from loaders.core.load import load_table
 from tests.loaders.core.http_server import Reply, ScriptedServer
@@ -77,6 +78,41 @@ def test_a_truncated_body_is_retried_then_fails_and_nothing_is_written(dsn, serv
     assert server.paths_requested() == [PATH] * 3
     assert ledger(dsn, "status, rows_read, sha256") == [("failed", 0, None)]
     assert raw_table(dsn) == []
+
+
+def test_a_stalled_body_says_how_many_bytes_had_arrived(dsn, server):
+    body = GOOD.encode()
+    server.route(PATH, Reply(body=body, stall_after=30))
+    message = failure_of(SPEC, dsn)
+    assert (
+        f"(body stalled after 30 of {len(body)} bytes: nothing received for {TIMEOUT:g} s)"
+        in message
+    )
+    assert raw_table(dsn) == []
+
+
+def test_a_body_cut_short_without_content_length_fails_and_nothing_is_written(dsn, server):
+    """The server closes the connection mid-line: the client cannot tell from HTTP, so the
+    last line's missing newline (the publisher always writes one) fails the load."""
+    first = GOOD.encode()
+    cut = first.replace(b"2020-03-02,A,3,2.5", b"2020-03-02,A,7,1234.5") + b"2020-03-02,B,9,12"
+    server.route(PATH, Reply(body=first), Reply(body=cut, send_length=False))
+    spec = dataclasses.replace(
+        SPEC, contract=dataclasses.replace(SPEC.contract, ends_with_newline=True)
+    )
+    load_table(spec, dsn, Settings.from_env())
+    stored = raw_table(dsn)
+
+    message = failure_of(spec, dsn)
+
+    assert message == (
+        "toy/readings.csv: expected the file to end with a newline, as this publisher's files "
+        "do; found none: the file looks cut short (last line 5: '2020-03-02,B,9,12'); nothing "
+        "was loaded"
+    )
+    assert raw_table(dsn) == stored  # not even the good lines before the cut one
+    assert current_rows(dsn) == GOOD_ROWS
+    assert ledger(dsn, "status, error") == [("succeeded", None), ("failed", message)]
 
 
 def test_an_html_error_page_with_status_200_is_a_structural_failure(dsn, server):
@@ -185,20 +221,58 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_an_unreachable_source_fails_with_one_line_naming_the_url_and_the_remedy(dsn, monkeypatch):
+@pytest.fixture
+def attempts(monkeypatch):
+    """Every GET the fetcher sends (the retries included), by URL."""
+    sent: list[str] = []
+    real_get = fetch_module.requests.get
+
+    def counting_get(url, *args, **kwargs):
+        sent.append(url)
+        return real_get(url, *args, **kwargs)
+
+    monkeypatch.setattr(fetch_module.requests, "get", counting_get)
+    return sent
+
+
+@pytest.mark.parametrize(
+    ("host", "cause"),
+    [
+        ("127.0.0.1:{port}", "[Errno 111] Connection refused"),
+        ("warehouse-test.invalid", "[Errno -2] Name or service not known"),  # .invalid: RFC 2606
+    ],
+    ids=["connection refused", "name not resolved"],
+)
+def test_an_unreachable_host_fails_at_once_with_one_line_and_the_remedy(
+    dsn, monkeypatch, attempts, host, cause
+):
     monkeypatch.delenv("WAREHOUSE_SOURCES", raising=False)
-    monkeypatch.setenv("WAREHOUSE_HTTP_RETRIES", "1")
-    monkeypatch.setenv("WAREHOUSE_HTTP_BACKOFF", "0.01")
-    url = f"http://127.0.0.1:{closed_port()}/toy/readings.csv"
-    started = time.monotonic()
+    monkeypatch.setenv("WAREHOUSE_HTTP_RETRIES", "3")
+    monkeypatch.setenv("WAREHOUSE_HTTP_BACKOFF", "5")  # a retry would take 5 s, then 10 s...
+    url = f"http://{host.format(port=closed_port())}/toy/readings.csv"
     message = failure_of(dataclasses.replace(SPEC, official_url=url), dsn)
 
-    assert message == (
-        f"cannot fetch {url} after 2 attempts (could not connect: [Errno 111] Connection "
-        "refused); set WAREHOUSE_SOURCES=<dir or base URL> to read a local mirror instead"
+    assert attempts == [url]  # one attempt, no retry (3 are allowed for other errors)
+    assert "\n" not in message
+    assert message.startswith(f"cannot fetch {url}: could not connect (")
+    if cause.startswith("[Errno 111]"):  # name resolution's wording depends on the resolver
+        assert cause in message
+    assert message.endswith(
+        "not retried; set WAREHOUSE_SOURCES=<dir or base URL> to read a local mirror instead"
     )
-    assert time.monotonic() - started < 2
     assert ledger(dsn, "status, url, error") == [("failed", url, message)]
+    assert raw_table(dsn) == []
+
+
+def test_an_unreachable_mirror_names_the_mirror_in_its_remedy(dsn, monkeypatch, attempts):
+    mirror = f"http://127.0.0.1:{closed_port()}"
+    monkeypatch.setenv("WAREHOUSE_SOURCES", mirror)
+    message = failure_of(SPEC, dsn)
+    assert len(attempts) == 1
+    assert message.endswith(
+        f"not retried; check the mirror WAREHOUSE_SOURCES={mirror}, or unset it to use the "
+        "official URL"
+    )
 
 
 def test_the_http_policy_comes_from_the_environment(monkeypatch):

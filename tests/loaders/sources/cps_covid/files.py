@@ -36,6 +36,6 @@ MALFORMED = (
     "AGASSIZ,41.93,-87.65,609773,0,0,3,two,0\n"  # 4 bad daily count
     ",41.82,-87.63,609774,0,0,1,0,0\n"  # 5 no school name
     "ADMINISTRATIVE,41.88,-87.62,999999,0,0,9,2,2\n"  # 6 duplicate of line 2
-    "ALBANY PARK,41.97,-87.71,609775,0,0,1,-1,0\n"  # 7 a negative correction is kept
-    "ALCOTT,41.9\n"  # 8 short row
+    "ALCOTT,41.9\n"  # 7 short row (not the last: a short last line fails the whole file)
+    "ALBANY PARK,41.97,-87.71,609775,0,0,1,-1,0\n"  # 8 a negative correction is kept
 )

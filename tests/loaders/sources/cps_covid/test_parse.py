@@ -111,7 +111,7 @@ def test_malformed_rows_are_rejected_with_their_reason():
         (3, "cases_cumulative: an integer expected, found x"),
         (5, "missing school_name"),
         (6, duplicate.format("snapshot_date, school_key")),
-        (8, "expected 9 fields, found 2"),
+        (7, "expected 9 fields, found 2"),
     ]
     assert sorted(reasons(counts)) == [
         (4, "cases: an integer expected, found two"),
@@ -119,7 +119,7 @@ def test_malformed_rows_are_rejected_with_their_reason():
         (5, "missing school_key"),
         (6, duplicate.format("snapshot_date, school_key, report_date")),
         (6, duplicate.format("snapshot_date, school_key, report_date")),
-        (8, "expected 9 fields, found 2"),
+        (7, "expected 9 fields, found 2"),
     ]
     assert (snapshots.rows_read, len(snapshots.rows)) == (7, 3)
     assert (counts.rows_read, len(counts.rows)) == (13, 7)

@@ -22,6 +22,7 @@ import psycopg
 from loaders.core import ledger
 from loaders.core.errors import LoadError, RejectThresholdExceeded
 from loaders.core.fetch import Fetched, fetch
+from loaders.core.history import HISTORY_SCHEMA, ensure_history_views
 from loaders.core.land import app_name, land_file
 from loaders.core.raw_table import RAW_SCHEMA, Lander, ensure_schema
 from loaders.core.spec import SourceFile, TableSpec
@@ -39,6 +40,7 @@ class LoadResult:
     rows_added: int = 0
     rows_changed: int = 0
     rows_rejected: int = 0
+    rows_withdrawn: int = 0
     extra_columns: list[str] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
@@ -60,11 +62,14 @@ def load_table(
 
 
 def create_table(spec: TableSpec, dsn: str) -> None:
-    """Create `raw.<table>` (empty) if it does not exist yet."""
+    """Create `raw.<table>` (empty) if it does not exist yet, and its `history` views."""
     with psycopg.connect(dsn, application_name=app_name(spec)) as conn, conn.transaction():
+        ledger.ensure_ledger(conn)
         ensure_schema(conn, RAW_SCHEMA)
+        ensure_schema(conn, HISTORY_SCHEMA)
         conn.execute("select pg_advisory_xact_lock(hashtext(%s))", [f"{RAW_SCHEMA}.{spec.table}"])
         Lander(conn, RAW_SCHEMA, spec.table, spec.contract).ensure_table()
+        ensure_history_views(conn, RAW_SCHEMA, spec.table, spec.contract)
 
 
 def load_file(
@@ -121,6 +126,7 @@ def load_file(
                 result.rows_read, result.rows_loaded = landed.rows_read, landed.rows_loaded
                 result.rows_added, result.rows_changed = landed.rows_added, landed.rows_changed
                 result.rows_rejected = landed.rows_rejected
+                result.rows_withdrawn = landed.rows_withdrawn
                 result.extra_columns = landed.extra_columns
                 result.status = "succeeded"
         except LoadError as err:

@@ -2,7 +2,8 @@
 descriptions, their grain (the unique key their tests check) and their columns' descriptions.
 
 Which column is a mart's geography and which its date is worked out from its columns, or
-declared in the model's `meta: {api: {geography_level: ..., geography_id: ..., date: ...}}`.
+declared in the model's `meta: {api: {geography_level: ..., geography_id: ..., date: ...}}`
+(`grain: [...]` too, for a table no unique test covers, such as a source written by Python).
 """
 
 from __future__ import annotations
@@ -50,11 +51,12 @@ def read_manifest(path: Path) -> dict[str, Mart]:
 
 
 def marts_from_manifest(manifest: dict) -> dict[str, Mart]:
+    """Every model in `marts`, and every source table there (written by Python)."""
     nodes = manifest["nodes"].values()
     models = {
         node["unique_id"]: node
-        for node in nodes
-        if node["resource_type"] == "model"
+        for node in [*nodes, *manifest.get("sources", {}).values()]
+        if node["resource_type"] in ("model", "source")
         and node["schema"] == MARTS_SCHEMA
         and node["config"].get("enabled", True)
     }
@@ -65,19 +67,23 @@ def marts_from_manifest(manifest: dict) -> dict[str, Mart]:
             Column(name, (column.get("description") or "").strip())
             for name, column in node["columns"].items()
         )
+        declared = node.get("meta", {}).get("api") or node["config"].get("meta", {}).get("api")
+        if declared and declared.get("grain"):
+            keys[unique_id] = tuple(declared["grain"])
         if not keys.get(unique_id):
             raise ManifestError(
                 f"{node['name']} declares no unique key (a unique or "
                 "unique_combination_of_columns test): the API cannot page it in a stable order"
             )
-        marts[node["name"]] = _placed(
+        name = node.get("identifier") or node["name"]
+        marts[name] = _placed(
             Mart(
-                name=node["name"],
+                name=name,
                 description=" ".join((node.get("description") or "").split()),
                 columns=columns,
                 grain=keys[unique_id],
             ),
-            node.get("meta", {}).get("api") or node["config"].get("meta", {}).get("api") or {},
+            declared or {},
         )
     if not marts:
         raise ManifestError("the dbt manifest holds no model in the marts schema")
@@ -119,9 +125,9 @@ def _placed(mart: Mart, declared: dict) -> Mart:
         in_grain = [c for c in mart.grain if c.endswith("_date")]
         dated = [c for c in names if c.endswith("_date")]
         date = in_grain[0] if in_grain else (dated[0] if len(dated) == 1 else None)
-    for column in (level, geo_id, date):
+    for column in (level, geo_id, date, *mart.grain):
         if column is not None and column not in names:
-            raise ManifestError(f"{mart.name}: meta.api names {column!r}, not one of its columns")
+            raise ManifestError(f"{mart.name}: {column!r} is not one of its columns")
     return replace(
         mart,
         geography_level=level,

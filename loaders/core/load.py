@@ -8,7 +8,8 @@ Ledger statuses: 'running' while a load goes on; then 'succeeded', 'unchanged' (
 checksum as the last good load of that URL, or HTTP 304: nothing parsed), 'failed' (with a
 one-line error; nothing written but the rejects that explain it) or 'abandoned' (its process
 died; the next load of the table says so). A file with a header and no rows succeeds with
-nothing read: loads never delete, so it changes nothing.
+nothing read: loads never delete, so it changes nothing (nor does it withdraw the rows of a
+republished table: see `Lander.withdraw`).
 """
 
 from __future__ import annotations

@@ -87,13 +87,29 @@ def test_declared_metadata_wins_and_is_checked():
     )
     assert (marts["fct_e"].geography_id, marts["fct_e"].fixed_level) == ("district", "district")
     assert marts["fct_e"].date == "day"
-    with pytest.raises(ManifestError, match="not one of its columns"):
+    with pytest.raises(ManifestError, match="'missing' is not one of its columns"):
         marts_from_manifest(
             manifest(
                 model("fct_f", ["x"], {"date": "missing"}),
                 key_test("uf", "fct_f", "unique", column_name="x"),
             )
         )
+
+
+def test_a_source_table_in_marts_is_served_by_its_declared_grain():
+    source = {
+        **model("fct_case_forecast", ["state_fips", "forecast_date"], {"grain": ["state_fips"]}),
+        "unique_id": "source.p.forecasts.fct_case_forecast",
+        "resource_type": "source",
+        "identifier": "fct_case_forecast",
+    }
+    marts = marts_from_manifest({"nodes": {}, "sources": {source["unique_id"]: source}})
+    forecast = marts["fct_case_forecast"]
+    assert (forecast.grain, forecast.geography_id, forecast.date) == (
+        ("state_fips",),
+        "state_fips",
+        "forecast_date",
+    )
 
 
 def test_a_mart_without_a_unique_key_cannot_be_paged():

@@ -82,10 +82,11 @@ def test_the_openapi_document_validates_and_describes_columns_from_the_dbt_docs(
     validate(document)
     manifest = json.loads(MANIFEST.read_text())
     marts = {
-        node["name"]: node
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["schema"] == "marts"
+        node.get("identifier") or node["name"]: node
+        for node in [*manifest["nodes"].values(), *manifest["sources"].values()]
+        if node["resource_type"] in ("model", "source") and node["schema"] == "marts"
     }
+    assert {"fct_cases_daily", "fct_case_forecast"} <= set(marts)
     assert {f"/marts/{name}" for name in marts} == set(document["paths"])
     for name, node in marts.items():
         properties = document["components"]["schemas"][name]["properties"]
@@ -307,3 +308,15 @@ def test_a_warehouse_not_built_yet_answers_503_with_the_reason(dsn):
         assert "cannot reach the warehouse" in response.json()["detail"]
     finally:
         stop(process)
+
+
+def test_tables_python_writes_in_marts_are_served_dated_by_the_last_build(api):
+    base, dsn = api
+    response = get(base, "/marts/fct_case_forecast", geo_id="10")
+    assert response.status_code == 200 and response.headers["etag"]
+    direct = query(
+        dsn, "select predicted_new_cases from marts.fct_case_forecast where state_fips = '10'"
+    )
+    assert [r["predicted_new_cases"] for r in response.json()["rows"]] == list(
+        direct.predicted_new_cases
+    )

@@ -58,8 +58,17 @@ def create_app(store: Store, manifest_path: Path) -> FastAPI:
         redoc_url=None,
     )
 
+    cache: dict = {}
+
     def marts() -> dict[str, Mart]:
-        return read_manifest(manifest_path)
+        """The manifest's marts, read again only when the file changes (a new parse)."""
+        try:
+            stamp = manifest_path.stat().st_mtime_ns
+        except FileNotFoundError:
+            stamp = None
+        if cache.get("stamp") != stamp or "marts" not in cache:
+            cache.update(stamp=stamp, marts=read_manifest(manifest_path))
+        return cache["marts"]
 
     def document() -> dict:
         types = {}
@@ -125,7 +134,8 @@ def create_app(store: Store, manifest_path: Path) -> FastAPI:
                         retry_after=60,
                     )
                 raise Unavailable(f"{mart.name} has not been built yet: run `make run`")
-            tag = f'"{sha256(f"{build.invocation_id}/{mart.name}".encode()).hexdigest()[:32]}"'
+            version = f"{build.invocation_id}/{mart.name}/{query.format}"
+            tag = f'"{sha256(version.encode()).hexdigest()[:32]}"'
             headers = {
                 "ETag": tag,
                 "Last-Modified": format_datetime(build.finished_at.astimezone(UTC), usegmt=True),

@@ -189,6 +189,8 @@ def test_validators_answer_304_until_the_next_build(api):
         f"{base}/marts/fct_restrictions_daily", headers={"If-Modified-Since": modified}
     )
     assert since.status_code == 304
+    as_csv = get(base, "/marts/fct_restrictions_daily", limit=5, format="csv")
+    assert as_csv.status_code == 200 and as_csv.headers["etag"] != tag  # another representation
     with psycopg.connect(dsn, autocommit=True) as conn:  # what the build log's hooks write
         conn.execute(
             "insert into meta.dbt_builds values ('test-build', 'build', 'succeeded', now(), now())"

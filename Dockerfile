@@ -8,6 +8,7 @@ ENV PYTHONUNBUFFERED=1 \
 
 WORKDIR /opt/warehouse
 COPY pyproject.toml README.md ./
+COPY api api
 COPY loaders loaders
 COPY orchestration orchestration
 COPY analysis analysis

@@ -8,7 +8,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.warehouse/dagster_home
 # the newest few under its root, which would pull them from under another checkout's run.
 export PYTEST_DEBUG_TEMPROOT ?= /tmp/covid-warehouse-tests-$(shell printf %s "$(CURDIR)" | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint system-deps ui docs bench stop clean
+.PHONY: run test lint system-deps ui docs api bench stop clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ ui: $(INSTALLED)
 
 docs: $(INSTALLED)
 	@$(BIN)/python -m orchestration.docs
+
+# The read-only HTTP API over the marts (after `make run`): http://127.0.0.1:8000/docs
+api: $(INSTALLED)
+	@$(BIN)/python -m api
 
 # Loader speed and memory against psql \copy and to_sql, dbt and Dagster costs: bench/RESULTS.md
 bench: $(INSTALLED)

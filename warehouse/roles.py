@@ -1,4 +1,5 @@
-"""The read-only role BI tools connect as: `bi_reader` may SELECT from `marts`, nothing else.
+"""The read-only role BI tools connect as: `bi_reader` may SELECT from `marts` and `history`
+(views over the raw tables' versions and the build log), nothing else.
 
 Idempotent; run after dbt builds the marts (Dagster's `roles/bi_reader` asset does, and
 `python -m warehouse.roles` does by hand). Default privileges cover tables the warehouse user
@@ -13,6 +14,7 @@ from psycopg import sql
 
 BI_READER = "bi_reader"
 READABLE_SCHEMA = "marts"
+HISTORY_SCHEMA = "history"  # views the warehouse user owns: they read raw and meta for the role
 PRIVATE_SCHEMAS = ("raw", "staging", "meta")
 PASSWORD_VARIABLE = "WAREHOUSE_BI_READER_PASSWORD"
 
@@ -42,18 +44,24 @@ def ensure_bi_reader(dsn: str, password: str | None, *, role: str = BI_READER) -
             conn.execute(
                 sql.SQL("revoke all on all tables in schema {} from {}").format(private, name)
             )
-        conn.execute(sql.SQL("create schema if not exists {}").format(marts))
-        conn.execute(sql.SQL("revoke create on schema {} from {}").format(marts, name))
-        conn.execute(sql.SQL("grant usage on schema {} to {}").format(marts, name))
-        conn.execute(sql.SQL("revoke all on all tables in schema {} from {}").format(marts, name))
-        conn.execute(sql.SQL("grant select on all tables in schema {} to {}").format(marts, name))
-        # Tables the current user (the one dbt connects as) creates in marts from now on.
-        conn.execute(
-            sql.SQL("alter default privileges in schema {} grant select on tables to {}").format(
-                marts, name
-            )
-        )
+        for readable in (marts, sql.Identifier(HISTORY_SCHEMA)):
+            _grant_select(conn, readable, name)
     return bool(password)
+
+
+def _grant_select(conn: psycopg.Connection, schema: sql.Identifier, role: sql.Identifier) -> None:
+    conn.execute(sql.SQL("create schema if not exists {}").format(schema))
+    conn.execute(sql.SQL("revoke create on schema {} from {}").format(schema, role))
+    conn.execute(sql.SQL("grant usage on schema {} to {}").format(schema, role))
+    conn.execute(sql.SQL("revoke all on all tables in schema {} from {}").format(schema, role))
+    conn.execute(sql.SQL("grant select on all tables in schema {} to {}").format(schema, role))
+    # Tables and views the current user (the one dbt and the loaders connect as) creates there
+    # from now on.
+    conn.execute(
+        sql.SQL("alter default privileges in schema {} grant select on tables to {}").format(
+            schema, role
+        )
+    )
 
 
 def _existing(conn: psycopg.Connection, schemas: tuple[str, ...]) -> list[str]:
@@ -69,4 +77,5 @@ if __name__ == "__main__":
 
     settings = Settings.from_env()
     can_login = ensure_bi_reader(warehouse_dsn(settings), settings.bi_reader_password)
-    print(f"{BI_READER}: SELECT on {READABLE_SCHEMA} only; login {'on' if can_login else 'off'}")
+    login = "on" if can_login else "off"
+    print(f"{BI_READER}: SELECT on {READABLE_SCHEMA} and {HISTORY_SCHEMA} only; login {login}")

@@ -37,6 +37,8 @@ VARIABLES = {
     "DAGSTER_UI_PORT": "the port `make ui` listens on",
     "DBT_DOCS_HOST": "the address `make docs` binds",
     "DBT_DOCS_PORT": "the port `make docs` listens on",
+    "WAREHOUSE_API_HOST": "the address `make api` binds",
+    "WAREHOUSE_API_PORT": "the port `make api` listens on",
 }
 
 
@@ -117,6 +119,8 @@ class Settings:
     ui_port: int = 3000
     docs_host: str = "127.0.0.1"
     docs_port: int = 8080
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -150,6 +154,8 @@ class Settings:
             ui_port=env.number("DAGSTER_UI_PORT", int, default.ui_port),
             docs_host=env.text("DBT_DOCS_HOST") or default.docs_host,
             docs_port=env.number("DBT_DOCS_PORT", int, default.docs_port),
+            api_host=env.text("WAREHOUSE_API_HOST") or default.api_host,
+            api_port=env.number("WAREHOUSE_API_PORT", int, default.api_port),
         )
 
     @property

@@ -33,6 +33,7 @@ class Landed:
     rows_added: int = 0
     rows_changed: int = 0
     rows_rejected: int = 0
+    rows_withdrawn: int = 0
     extra_columns: list[str] = field(default_factory=list)
     warning: str | None = None  # landed, but not to be trusted as fresh (too few rows)
 
@@ -99,6 +100,7 @@ def land_file(
             rows_added=landed.rows_added,
             rows_changed=landed.rows_changed,
             rows_rejected=landed.rows_rejected,
+            rows_withdrawn=landed.rows_withdrawn,
             extra_columns=landed.extra_columns,
             warning=landed.warning,
         )
@@ -146,6 +148,10 @@ def _land_staged(lander: Lander, parsing: Parsing, landed: Landed, load_id: int)
         rejects.sort(key=lambda reject: reject[0])
     _check_threshold(parsing, landed, rejects, load_id)
     landed.rows_added, landed.rows_changed = lander.merge(load_id)
+    # A republished file lists every row: one it no longer lists was withdrawn. Not when rows
+    # were rejected (their keys are unknown) or the file is empty (more likely broken).
+    if parsing.spec.full_republication and landed.rows_read and not rejects:
+        landed.rows_withdrawn = lander.withdraw(load_id)
     return rejects
 
 

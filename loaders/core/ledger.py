@@ -28,6 +28,7 @@ create table if not exists meta.load_log (
     rows_added bigint,
     rows_changed bigint,
     rows_rejected bigint,
+    rows_withdrawn bigint,
     extra_columns text[],
     contract text,
     status text not null check (
@@ -41,6 +42,7 @@ create table if not exists meta.load_log (
 -- warehouses created before the column existed
 alter table meta.load_log add column if not exists contract text;
 alter table meta.load_log add column if not exists warning text;
+alter table meta.load_log add column if not exists rows_withdrawn bigint;
 create index if not exists load_log__table on meta.load_log (table_name, started_at);
 create table if not exists meta.rejected_rows (
     load_id bigint not null references meta.load_log (load_id),

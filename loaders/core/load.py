@@ -8,7 +8,9 @@ Ledger statuses: 'running' while a load goes on; then 'succeeded', 'unchanged' (
 checksum as the last good load of that URL, or HTTP 304: nothing parsed), 'failed' (with a
 one-line error; nothing written but the rejects that explain it) or 'abandoned' (its process
 died; the next load of the table says so). A file with fewer rows than its contract's
-`min_rows` fails, or succeeds with a `warning` that keeps it from counting as fresh.
+`min_rows` fails, or succeeds with a `warning` that keeps it from counting as fresh. Loads never
+delete: a republished table's rows the new file lacks are marked withdrawn (`Lander.withdraw`),
+never when the load rejected rows or the file is empty.
 
 A database that cannot be reached, or that is lost during a load, is a `DatabaseUnavailable`
 naming the table and the server; the ledger row is marked failed if any connection still can.
@@ -28,6 +30,7 @@ import psycopg
 from loaders.core import ledger
 from loaders.core.errors import DatabaseUnavailable, LoadError, RejectThresholdExceeded
 from loaders.core.fetch import Fetched, fetch
+from loaders.core.history import HISTORY_SCHEMA, ensure_history_views
 from loaders.core.land import app_name, land_file, lock_table
 from loaders.core.raw_table import RAW_SCHEMA, Lander, ensure_schema
 from loaders.core.spec import SourceFile, TableSpec
@@ -49,6 +52,7 @@ class LoadResult:
     rows_added: int = 0
     rows_changed: int = 0
     rows_rejected: int = 0
+    rows_withdrawn: int = 0
     extra_columns: list[str] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
@@ -97,11 +101,14 @@ def database_message(
 
 
 def create_table(spec: TableSpec, dsn: str, notify: Notify | None = None) -> None:
-    """Create `raw.<table>` (empty) if it does not exist yet."""
+    """Create `raw.<table>` (empty) if it does not exist yet, and its `history` views."""
     with psycopg.connect(dsn, application_name=app_name(spec)) as conn, conn.transaction():
+        ledger.ensure_ledger(conn)
         ensure_schema(conn, RAW_SCHEMA)
+        ensure_schema(conn, HISTORY_SCHEMA)
         lock_table(conn, spec, notify or logger.info)
         Lander(conn, RAW_SCHEMA, spec.table, spec.contract).ensure_table()
+        ensure_history_views(conn, RAW_SCHEMA, spec.table, spec.contract)
 
 
 def load_file(
@@ -172,6 +179,7 @@ def load_file(
                 result.rows_added, result.rows_changed = landed.rows_added, landed.rows_changed
                 result.rows_rejected = landed.rows_rejected
                 result.extra_columns, result.warning = landed.extra_columns, landed.warning
+                result.rows_withdrawn = landed.rows_withdrawn
                 result.status = "succeeded"
         except LoadError as err:
             _finish_failed(log_conn, spec, result, fetched, err, dsn)

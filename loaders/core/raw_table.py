@@ -3,6 +3,7 @@
 `raw.<source>__<table>` keeps every distinct version of a row. `_load_id` is the load that
 brought a version; `_superseded_load_id` the load that replaced it (null for the current one).
 A file identical to what is stored adds nothing; a revised one adds versions for changed rows.
+A row a republished file drops is withdrawn: superseded by that load, with no newer version.
 
 Into a table with no rows yet, a load COPies straight into the table and builds its current-key
 index afterwards (`begin_direct` .. `end_direct`): the index finds any key the file repeats, and
@@ -279,3 +280,18 @@ class Lander:
             {"load_id": load_id},
         ).rowcount
         return inserted - changed, changed
+
+    def withdraw(self, load_id: int) -> int:
+        """After `merge`: current rows whose key the stage (the whole republished file) lacks
+        are superseded by `load_id` with no new version. Returns how many."""
+        key_match = sql.SQL(" and ").join(
+            sql.SQL("s.{0} = r.{0}").format(sql.Identifier(k)) for k in self.contract.natural_key
+        )
+        return self.conn.execute(
+            sql.SQL(
+                "update {target} r set _superseded_load_id = %(load_id)s "
+                "where r._superseded_load_id is null and r._load_id <> %(load_id)s "
+                "and not exists (select from {stage} s where {key_match})"
+            ).format(target=self.target, stage=self.stage, key_match=key_match),
+            {"load_id": load_id},
+        ).rowcount

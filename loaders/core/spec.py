@@ -58,6 +58,9 @@ class TableSpec:
     # the files to load, oldest first (vintages, snapshots); default: `file_name` alone
     list_files: Callable[[TableSpec, Settings], list[SourceFile]] | None = None
     vintage_column: str | None = None  # a column filled with the file's vintage (or today)
+    # Each file is the whole table again (not a snapshot, a day's report or a vintage of a
+    # changed layout): a row a new file no longer lists is marked withdrawn (Lander.withdraw).
+    full_republication: bool = False
 
     @property
     def table(self) -> str:

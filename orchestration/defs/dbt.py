@@ -40,6 +40,20 @@ class WarehouseTranslator(DagsterDbtTranslator):
             return spec
         return spec._replace(description=describe_test(manifest["nodes"][unique_id]))
 
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
+        """A model whose meta says `reads_every_raw_table` (fct_revisions reads the loaders'
+        history views, which dbt cannot see) depends on every raw table."""
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest["nodes"].get(unique_id, {})
+        if node.get("config", {}).get("meta", {}).get("reads_every_raw_table"):
+            raw = [
+                dg.AssetKey([source["schema"], source["identifier"]])
+                for source in manifest["sources"].values()
+                if source["schema"] == "raw"
+            ]
+            spec = spec.merge_attributes(deps=raw)
+        return spec
+
 
 class DbtBuildConfig(dg.Config):
     full_refresh: bool = False

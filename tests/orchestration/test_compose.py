@@ -49,9 +49,9 @@ def env_example() -> dict[str, str]:
     return {name.strip(): value.strip() for name, value in pairs}
 
 
-def test_the_five_services_and_their_dependencies_exist(compose):
+def test_the_six_services_and_their_dependencies_exist(compose):
     names = set(services(compose))
-    assert names == {"postgres", "metabase", *DAGSTER_SERVICES}
+    assert names == {"postgres", "metabase", "api", *DAGSTER_SERVICES}
     for name, service in services(compose).items():
         depends_on = service.get("depends_on", {})
         for target in depends_on:
@@ -94,6 +94,10 @@ def test_dagster_services_reach_postgres_and_the_code_location(compose):
         entry["grpc_server"] for entry in load(ROOT / "deploy" / "workspace.yaml")["load_from"]
     ]
     assert (grpc["host"], str(grpc["port"])) == ("code-location", port)
+    api = services(compose)["api"]
+    assert api["command"] == ["python", "-m", "api"]
+    assert re.search(r"@postgres:5432/warehouse$", environment(api)["WAREHOUSE_DSN"])
+    assert environment(api)["WAREHOUSE_API_PORT"] == api["ports"][0].rsplit(":", 1)[1]
     metabase = environment(services(compose)["metabase"])
     assert metabase["MB_DB_HOST"] == "postgres" and metabase["MB_DB_DBNAME"] in databases
 

@@ -81,3 +81,15 @@ def test_login_only_with_a_password_from_the_environment(warehouse, monkeypatch)
             "select rolcanlogin, rolpassword from pg_authid where rolname = %s", [BI_READER]
         ).fetchone()
     assert (can_login, password) == (False, None)
+
+
+def test_history_views_read_raw_for_the_role_without_opening_raw(warehouse):
+    """A view in `history` runs with its owner's rights: bi_reader reads raw through it only."""
+    ensure_bi_reader(warehouse, None)
+    with psycopg.connect(warehouse, autocommit=True) as conn:
+        conn.execute("create view history.things as select id, name from raw.things")
+    assert as_bi_reader(warehouse, "select name from history.things") == [("raw one",)]
+    with pytest.raises(errors.InsufficientPrivilege):
+        as_bi_reader(warehouse, "select * from raw.things")
+    with pytest.raises((errors.InsufficientPrivilege, errors.ReadOnlySqlTransaction)):
+        as_bi_reader(warehouse, "create view history.mine as select 1")

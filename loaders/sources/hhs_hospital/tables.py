@@ -60,6 +60,7 @@ PATIENT_IMPACT_STATE = TableSpec(
     name="patient_impact_state",
     file_name="COVID-19_Reported_Patient_Impact_and_Hospital_Capacity_by_State_Timeseries.csv",
     official_url="https://healthdata.gov/api/views/g62h-syeh/rows.csv?accessType=DOWNLOAD",
+    full_republication=True,
     reshape=_without_thousands_separators,
     contract=Contract(
         columns=(

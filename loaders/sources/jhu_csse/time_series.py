@@ -93,6 +93,7 @@ DEATHS_US = TableSpec(
     name="deaths_us",
     file_name="time_series_covid19_deaths_US.csv",
     official_url=url(TIME_SERIES, "time_series_covid19_deaths_US.csv"),
+    full_republication=True,
     reshape=unpivot("deaths", dropped=US_PER_UID, prepare=with_fips_text),
     contract=Contract(
         columns=(

@@ -62,6 +62,7 @@ COVID19 = TableSpec(
     name="covid19",
     file_name="covid19.csv",
     official_url="https://health-infobase.canada.ca/src/data/covidLive/covid19.csv",
+    full_republication=True,
     reshape=_region_kind,
     contract=Contract(
         columns=(

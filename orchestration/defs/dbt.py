@@ -9,6 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from orchestration.defs.project import dbt_project
 from orchestration.defs.resources import Warehouse
 from orchestration.defs.table_metadata import relation_preview
+from warehouse.spark import dbt_target, export_raw
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -28,11 +29,14 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = False
 
 
-def dbt_build_args(full_refresh: bool = False) -> list[str]:
-    """The dbt command the assets run: build = seeds, models and their tests, in DAG order."""
+def dbt_build_args(full_refresh: bool = False, target: str | None = None) -> list[str]:
+    """The dbt command the assets run: build = seeds, models and their tests, in DAG order;
+    `target` names the profile's output for the engine (none: the default, Postgres)."""
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
+    if target:
+        args += ["--target", target]
     return args
 
 
@@ -47,6 +51,14 @@ def dbt_models(
     warehouse: dg.ResourceParam[Warehouse],
     config: DbtBuildConfig,
 ):
+    settings = warehouse.settings
+    if settings.engine == "spark":
+        # Spark reads the raw tables as exported now from the landing store (warehouse/spark.py).
+        counts = export_raw(warehouse.dsn, settings.spark_raw)
+        context.log.info(f"Exported {len(counts)} raw tables to {settings.spark_raw}")
+        args = dbt_build_args(config.full_refresh, dbt_target(settings))
+        yield from dbt.cli(args, context=context).stream()
+        return
     invocation = dbt.cli(dbt_build_args(config.full_refresh), context=context)
     events = invocation.stream().fetch_row_counts().fetch_column_metadata()
     yield from with_previews(events, invocation.manifest, warehouse.dsn)

@@ -79,7 +79,7 @@ def spark_build(built_warehouse, tmp_path_factory):
         dbt(["build", "--exclude-resource-type", "test", "unit_test"], target)
     from pyspark.sql import SparkSession
 
-    spark = SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
+    spark = SparkSession.builder.getOrCreate()  # the session dbt started in this process
     manifest = json.loads((target / "manifest.json").read_text())
     yield dsn, manifest, spark, built_empty
     spark.stop()

@@ -98,3 +98,26 @@ def render(figures: dict | None) -> list[str]:
             f"| {run['ratio']:.1f}x | {run['export']:.1f} s |"
         )
     return out
+
+
+def main() -> None:
+    """`python -m bench.spark_build [--sizes 1,10]`: this part of `make bench` alone."""
+    import argparse
+    import tempfile
+
+    from bench import inputs
+    from bench.server import throwaway_server
+
+    parser = argparse.ArgumentParser(prog="python -m bench.spark_build")
+    parser.add_argument("--sizes", default="1,10")
+    sizes = sorted({int(s) for s in parser.parse_args().sizes.split(",")})
+    with tempfile.TemporaryDirectory(prefix="bench-spark-") as folder:
+        work = Path(folder)
+        with throwaway_server(work / "pg") as admin:
+            mirror = Path(Settings.from_env().sources.root or ROOT.parent / "shared" / "data")
+            figures = measure(admin, mirror / inputs.SOURCE / inputs.FILE, sizes, work)
+    print("\n".join(render(figures)))
+
+
+if __name__ == "__main__":
+    main()

@@ -21,8 +21,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import psycopg
 import pytest
 
+from loaders.core.raw_table import Lander
+from loaders.registry import TABLES
 from tests.conftest import ROOT, require_binary
 from tests.end_to_end import query
 from warehouse.settings import Settings
@@ -58,16 +61,30 @@ def dbt(args: list[str], target_path: Path) -> None:
     assert result.success and not failed, (result.exception, failed)
 
 
+def empty_raw_database(postgres_server) -> str:
+    """A database with every loader's raw table, empty (as the loaders create them)."""
+    name = "spark_empty_raw"
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f"drop database if exists {name} with (force)")
+        conn.execute(f"create database {name}")
+    dsn = psycopg.conninfo.make_conninfo(postgres_server, dbname=name)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for spec in TABLES:
+            Lander(conn, "raw", spec.table, spec.contract).ensure_table()
+    return dsn
+
+
 @pytest.fixture(scope="module")
-def spark_build(built_warehouse, tmp_path_factory):
-    """The raw tables exported from the session's Postgres build, then
-    `dbt build --empty` and a build of every model on the data: (dsn, manifest, spark)."""
+def spark_build(built_warehouse, postgres_server, tmp_path_factory):
+    """`dbt build --empty` on empty raw tables, then the raw tables of the session's Postgres
+    build exported over them and every model built on the data: (dsn, manifest, spark,
+    statuses of the empty build)."""
     require_binary("java", "openjdk-17-jre-headless")
     dsn, _ = built_warehouse
     home = tmp_path_factory.mktemp("spark")
     settings = Settings(home=home, engine="spark")
-    counts = export_raw(dsn, settings.spark_raw)
-    assert counts["nyt_covid__us_states"] > 0
+    empty = export_raw(empty_raw_database(postgres_server), settings.spark_raw)
+    assert set(empty) == {spec.table for spec in TABLES} and not any(empty.values())
     target = home / "target"
     with pytest.MonkeyPatch.context() as patch:
         for name, value in spark_env(settings).items():
@@ -75,7 +92,9 @@ def spark_build(built_warehouse, tmp_path_factory):
         patch.chdir(home)  # Spark's derby.log and spark-warehouse fall here, not in the checkout
         dbt(["build", "--empty"], target)
         built_empty = _row_counts(target)
-        # The incremental marts exist (empty) now, so this run builds them incrementally.
+        # The tables the session's build loaded (the others stay empty), read afresh by the
+        # next run; the incremental marts exist (empty), so it builds them incrementally.
+        assert export_raw(dsn, settings.spark_raw)["nyt_covid__us_states"] > 0
         dbt(["build", "--exclude-resource-type", "test", "unit_test"], target)
     from pyspark.sql import SparkSession
 

@@ -3,7 +3,9 @@
     Postgres landing store (warehouse/spark.py: export_raw writes
     <WAREHOUSE_SPARK_RAW>/<table>/), registered at the start of every run (a run-start hook in
     dbt_project.yml): created when missing or pointing elsewhere, else refreshed, so a new
-    export is read whole. External tables: dropping one leaves its files. On Postgres the
+    export is read whole. A refresh keeps the columns the table was registered with: after a
+    contract gains a column, `drop table raw.<table>` on Spark (its files stay: the tables
+    are external) and the next run registers it with the new columns. On Postgres the
     loaders write `raw` themselves, and this does nothing.
 #}
 {% macro register_raw_tables() -%}

@@ -17,7 +17,9 @@ COPY warehouse warehouse
 COPY dbt_project dbt_project
 COPY seeds seeds
 # Editable: the code finds dbt_project/ and seeds/ beside its own sources.
-RUN pip install --no-cache-dir -e . && mkdir -p /opt/dagster/home
+# EXTRAS: optional extras of pyproject.toml; k8s (dagster-k8s) for deploy/k8s.
+ARG EXTRAS=k8s
+RUN pip install --no-cache-dir -e ".[${EXTRAS}]" && mkdir -p /opt/dagster/home
 COPY dagster.yaml /opt/dagster/home/dagster.yaml
 COPY deploy/workspace.yaml /opt/dagster/workspace.yaml
 # The manifest the code location reads; parsing needs no database.

@@ -13,7 +13,7 @@ export PYTEST_DEBUG_TEMPROOT ?= /tmp/covid-warehouse-tests-$(shell printf %s "$(
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "Installing the project into $(VENV) (about a minute the first time)..."
-	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,spark,k8s]'
 	@touch $@
 
 run: $(INSTALLED)
@@ -24,9 +24,11 @@ test: $(INSTALLED) system-deps lint
 	@$(BIN)/python -m pytest
 
 # Debian packages some tests use, installed when missing (quick when present): docker-compose
-# validates docker-compose.yml without an engine; Chromium and its driver render the report.
+# validates docker-compose.yml without an engine; Chromium and its driver render the report;
+# Java runs the local Spark session of the Spark target (tests/dbt_project/test_spark.py).
 # Pairs of <command>:<package>.
-SYSTEM_DEPS := docker-compose:docker-compose chromium:chromium chromedriver:chromium-driver
+SYSTEM_DEPS := docker-compose:docker-compose chromium:chromium chromedriver:chromium-driver \
+	java:openjdk-17-jre-headless
 
 system-deps:
 	@missing=""; \

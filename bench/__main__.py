@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import baselines, dbt_incremental, inputs, report
+from bench import baselines, dbt_incremental, inputs, report, spark_build
 from bench.server import fresh_database, throwaway_server
 from loaders.sources.jhu_csse.time_series import DEATHS_US
 from warehouse.settings import Settings, child_environment
@@ -99,6 +99,9 @@ def main() -> None:
                 measure_size(admin, size, mirror, work, args.runs, figures)
                 if size == figures.largest:
                     figures.dbt = dbt_incremental.measure(admin, source, size, work, args.runs)
+            figures.spark = spark_build.measure(
+                admin, source, [s for s in sizes if s in (1, 10)], work
+            )
             if not figures.loader_target_met():
                 with fresh_database(admin) as dsn:
                     figures.profile = child("profile", dsn, work / f"mirror_{sizes[-1]}x")

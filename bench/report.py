@@ -9,6 +9,7 @@ import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bench import spark_build
 from bench.server import psql_path, server_version
 
 __all__ = ["Figures", "machine", "render", "server_version"]
@@ -30,6 +31,7 @@ class Figures:
     runs_by: dict = field(default_factory=dict)  # (size, what) -> list of run dicts
     machine: dict = field(default_factory=dict)
     dbt: dict | None = None
+    spark: dict | None = None
     profile: dict | None = None
     total_seconds: float = 0.0
 
@@ -151,7 +153,8 @@ def render(f: Figures) -> str:
             f"peak RSS {_runs(f.values(n, 'load', 'peak_rss_mib'), 'MiB')}; unchanged "
             f"{_runs(f.values(n, 'load', 'unchanged_seconds'))}"
         )
-    out += _to_sql(f) + _dagster(f) + _dbt(f) + _targets(f) + _profile(f)
+    out += _to_sql(f) + _dagster(f) + _dbt(f) + spark_build.render(f.spark)
+    out += _targets(f) + _profile(f)
     return "\n".join(out) + "\n"
 
 

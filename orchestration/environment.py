@@ -13,13 +13,15 @@ from pathlib import Path
 
 from warehouse.database import as_url, connection_env, dagster_storage_dsn, warehouse_dsn
 from warehouse.settings import PROJECT_ROOT, Settings, export_environment
+from warehouse.spark import spark_env
 
 ROOT = PROJECT_ROOT
 DAGSTER_YAML = ROOT / "dagster.yaml"
 
 
 def process_environment(settings: Settings) -> dict[str, str]:
-    """WAREHOUSE_DSN, WAREHOUSE_DB_*, DAGSTER_POSTGRES_URL and DAGSTER_HOME for `settings`."""
+    """WAREHOUSE_DSN, WAREHOUSE_DB_*, WAREHOUSE_SPARK_*, DAGSTER_POSTGRES_URL and DAGSTER_HOME
+    for `settings`."""
     # dagster-postgres speaks psycopg2; SQLAlchemy 2.1 would pick psycopg 3 for a bare URL.
     dagster_url = as_url(dagster_storage_dsn(settings)).replace(
         "postgresql://", "postgresql+psycopg2://", 1
@@ -34,6 +36,8 @@ def process_environment(settings: Settings) -> dict[str, str]:
         "DAGSTER_POSTGRES_URL": dagster_url,
         "DAGSTER_HOME": str(dagster_home),
         **connection_env(dsn),
+        # the Spark targets' variables (read only when WAREHOUSE_ENGINE=spark)
+        **spark_env(settings),
     }
 
 

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 OFFICIAL_REMEDY = "set WAREHOUSE_SOURCES=<dir or base URL> to read a local mirror instead"
@@ -39,7 +39,12 @@ VARIABLES = {
     "DBT_DOCS_PORT": "the port `make docs` listens on",
     "WAREHOUSE_API_HOST": "the address `make api` binds",
     "WAREHOUSE_API_PORT": "the port `make api` listens on",
+    "WAREHOUSE_ENGINE": "where dbt builds the models: postgres, or spark",
+    "SPARK_THRIFT_URL": "a Spark Thrift server (thrift://host:port) instead of a local session",
+    "SPARK_RAW_LOCATION": "where raw tables are exported as Parquet for Spark (folder or URI)",
 }
+
+ENGINES = ("postgres", "spark")
 
 
 class SettingsError(ValueError):
@@ -121,6 +126,9 @@ class Settings:
     docs_port: int = 8080
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    engine: str = "postgres"
+    spark_thrift_url: str | None = None  # None: a local Spark session under `home`/spark
+    spark_raw_location: str | None = None  # None: `home`/spark/raw
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -156,11 +164,24 @@ class Settings:
             docs_port=env.number("DBT_DOCS_PORT", int, default.docs_port),
             api_host=env.text("WAREHOUSE_API_HOST") or default.api_host,
             api_port=env.number("WAREHOUSE_API_PORT", int, default.api_port),
+            engine=env.choice("WAREHOUSE_ENGINE", ENGINES),
+            spark_thrift_url=env.thrift_url("SPARK_THRIFT_URL"),
+            spark_raw_location=env.text("SPARK_RAW_LOCATION"),
         )
 
     @property
     def dagster_home_path(self) -> Path:
         return (self.dagster_home or self.home / "dagster_home").resolve()
+
+    @property
+    def spark_home(self) -> Path:
+        """The local Spark session's metastore and tables."""
+        return (self.home / "spark").resolve()
+
+    @property
+    def spark_raw(self) -> str:
+        """Where the raw tables are exported for Spark (a folder, or a URI Arrow can write)."""
+        return self.spark_raw_location or str(self.spark_home / "raw")
 
 
 @dataclass(frozen=True)
@@ -195,6 +216,25 @@ class _Reader:
         if not text.isdigit() or int(text) < 1:
             raise SettingsError(f"{name}: expected a number of days or 'all', found {text!r}")
         return int(text)
+
+    def choice(self, name: str, choices: tuple[str, ...]) -> str:
+        value = (self.text(name) or choices[0]).lower()
+        if value not in choices:
+            raise SettingsError(f"{name} must be one of {', '.join(choices)}, found {value!r}")
+        return value
+
+    def thrift_url(self, name: str) -> str | None:
+        value = self.text(name)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        if parts.scheme != "thrift" or not parts.hostname or port is None:
+            raise SettingsError(f"{name} must read thrift://host:port, found {value!r}")
+        return value
 
     def items(self, name: str) -> tuple[str, ...]:
         return tuple(item.strip() for item in (self.text(name) or "").split(",") if item.strip())

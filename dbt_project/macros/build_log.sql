@@ -3,11 +3,12 @@
     meta.dbt_builds has one row per invocation ('running', then 'succeeded' or 'failed') and
     meta.dbt_model_builds one row per model it ran, with the model's own status. The views
     history.builds and history.mart_builds show them to the read-only role: the API dates each
-    mart (ETag, Last-Modified) by its last successful build. Other commands log nothing.
+    mart (ETag, Last-Modified) by its last successful build. Other commands, and engines other
+    than Postgres (the API reads Postgres), log nothing.
 -#}
 
 {% macro build_log_start() %}
-    {%- if execute and flags.WHICH in ('run', 'build') -%}
+    {%- if execute and flags.WHICH in ('run', 'build') and target.type == 'postgres' -%}
         create schema if not exists meta;
         create schema if not exists history;
         create table if not exists meta.dbt_builds (
@@ -41,7 +42,7 @@
 {% endmacro %}
 
 {% macro build_log_end(results) %}
-    {%- if execute and flags.WHICH in ('run', 'build') -%}
+    {%- if execute and flags.WHICH in ('run', 'build') and target.type == 'postgres' -%}
         {%- set models = results | selectattr('node.resource_type', 'equalto', 'model') | list -%}
         {%- set failed = results | selectattr('status', 'in', ['error', 'fail']) | list -%}
         {%- for result in models %}

@@ -13,6 +13,7 @@ from orchestration.defs.check_descriptions import describe_test
 from orchestration.defs.project import dbt_project
 from orchestration.defs.resources import Warehouse
 from orchestration.defs.table_metadata import relation_preview
+from warehouse.spark import dbt_target, export_raw
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -59,11 +60,14 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = False
 
 
-def dbt_build_args(full_refresh: bool = False) -> list[str]:
-    """The dbt command the assets run: build = seeds, models and their tests, in DAG order."""
+def dbt_build_args(full_refresh: bool = False, target: str | None = None) -> list[str]:
+    """The dbt command the assets run: build = seeds, models and their tests, in DAG order;
+    `target` names the profile's output for the engine (none: the default, Postgres)."""
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
+    if target:
+        args += ["--target", target]
     return args
 
 
@@ -78,6 +82,14 @@ def dbt_models(
     warehouse: dg.ResourceParam[Warehouse],
     config: DbtBuildConfig,
 ):
+    settings = warehouse.settings
+    if settings.engine == "spark":
+        # Spark reads the raw tables as exported now from the landing store (warehouse/spark.py).
+        counts = export_raw(warehouse.dsn, settings.spark_raw)
+        context.log.info(f"Exported {len(counts)} raw tables to {settings.spark_raw}")
+        args = dbt_build_args(config.full_refresh, dbt_target(settings))
+        yield from dbt.cli(args, context=context).stream()
+        return
     changed = incremental_tables_missing_columns(dbt_project.manifest_path, warehouse.dsn)
     if changed and not config.full_refresh:
         context.log.info(

@@ -8,6 +8,7 @@ from loaders.registry import TABLES
 from orchestration.definitions import defs
 from orchestration.defs.dbt import dbt_build_args
 from orchestration.defs.project import dbt_project
+from warehouse.settings import Settings
 
 
 def asset_graph():
@@ -78,3 +79,18 @@ def test_daily_schedule_runs_the_whole_graph_at_four_pm_new_york():
 def test_dbt_build_args():
     assert dbt_build_args() == ["build"]
     assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh"]
+    assert dbt_build_args(target="spark") == ["build", "--target", "spark"]
+
+
+def test_a_spark_run_materializes_the_loads_and_the_dbt_graph_only():
+    """On Spark the marts are not in Postgres, so what reads them there (the forecast, the
+    report, the exports) is left out; every loader and every mart model is in."""
+    from orchestration.defs.forecast import FORECAST_KEY
+    from orchestration.run import engine_selection
+
+    assert engine_selection(defs, Settings()) is None
+    selected = set(engine_selection(defs, Settings(engine="spark")))
+    assert {dg.AssetKey(["raw", spec.table]) for spec in TABLES} <= selected
+    assert dg.AssetKey(["marts", "fct_cases_daily"]) in selected
+    assert FORECAST_KEY not in selected
+    assert len(selected) < len(asset_graph().get_all_asset_keys())

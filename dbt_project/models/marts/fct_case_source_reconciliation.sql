@@ -14,7 +14,8 @@
     config(
         materialized='incremental',
         unique_key=['state_fips', 'report_date', 'comparison', 'compared_source', 'metric'],
-        incremental_strategy='delete+insert',
+        incremental_strategy=incremental_strategy(),
+        partition_by=incremental_partitions(['compared_source', 'report_date']),
         on_schema_change='fail',
         indexes=[{'columns': ['compared_source', 'report_date']}],
     )

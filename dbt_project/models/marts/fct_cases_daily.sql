@@ -12,7 +12,8 @@
     config(
         materialized='incremental',
         unique_key=['geo_level', 'geo_id', 'report_date'],
-        incremental_strategy='delete+insert',
+        incremental_strategy=incremental_strategy(),
+        partition_by=incremental_partitions(['source', 'report_date']),
         on_schema_change='fail',
         indexes=[
             {'columns': ['geo_level', 'geo_id', 'report_date'], 'unique': True},

@@ -20,22 +20,35 @@ lags as (
 
 ),
 
+lagged_revenue as (
+
+    -- each revenue day with the day lag_days before it, computed as a column so the join
+    -- below is a plain equality (a join on the expression itself is a nested loop on Spark)
+    select
+        revenue.state_fips,
+        lags.lag_days,
+        revenue.revenue_change_all,
+        cast({{ dbt.dateadd('day', '-lags.lag_days', 'revenue.report_date') }} as date)
+            as restriction_date
+    from revenue
+    cross join lags
+    where revenue.revenue_change_all is not null
+
+),
+
 pairs as (
 
     -- each revenue day, paired with the restriction count lag_days before it
     select
-        revenue.state_fips,
-        lags.lag_days,
+        lagged_revenue.state_fips,
+        lagged_revenue.lag_days,
         restrictions.restrictions_in_force,
-        revenue.revenue_change_all
-    from revenue
-    cross join lags
+        lagged_revenue.revenue_change_all
+    from lagged_revenue
     inner join restrictions
-        on revenue.state_fips = restrictions.state_fips
-        -- cast: a date = date join can hash (date = timestamp cannot)
-        and restrictions.calendar_date
-            = cast({{ dbt.dateadd('day', '-lags.lag_days', 'revenue.report_date') }} as date)
-    where revenue.revenue_change_all is not null
+        on lagged_revenue.state_fips = restrictions.state_fips
+        -- cast above: a date = date join can hash (date = timestamp cannot)
+        and restrictions.calendar_date = lagged_revenue.restriction_date
 
 ),
 

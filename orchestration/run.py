@@ -22,19 +22,19 @@ def main() -> int:
 
     from orchestration.definitions import defs
     from orchestration.defs.sensors import send_run_alerts
-    from orchestration.progress import progress_logger
-    from orchestration.summary import render, summarize
+    from orchestration.summary import planned_assets, render, summarize
     from publish.dashboard import FILE_NAME
 
     print("Materializing every asset through Dagster...", flush=True)
-    job = defs.resolve_job_def("refresh_all").with_logger_defs({"progress": progress_logger})
+    job = dg.build_reconstructable_job("orchestration.run", "refresh_all_job")
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
-        )
-        # No daemon watches an in-process run, so its alerts are sent from here.
+        with dg.execute_job(
+            job, instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}
+        ) as result:
+            events = result.all_events
+        # No daemon watches a run started here, so its alerts are sent from here.
         send_run_alerts(instance, result.dagster_run, settings.alert_webhook, _alert_logger())
-    rows = summarize(result.all_events)
+    rows = summarize(events, planned_assets(defs))
     print()
     print(render(rows))
     print(
@@ -47,6 +47,14 @@ def main() -> int:
     print(f"      {settings.exports}/ holds every mart as CSV and Parquet (latest/: last rows).")
     failed_checks = sum(r.checks_failed for r in rows)
     return 0 if result.success and failed_checks == 0 else 1
+
+
+def refresh_all_job():
+    """The job `make run` executes: `refresh_all`, printing its progress to the terminal."""
+    from orchestration.definitions import defs
+    from orchestration.progress import progress_logger
+
+    return defs.resolve_job_def("refresh_all").with_logger_defs({"progress": progress_logger})
 
 
 def _alert_logger() -> logging.Logger:

@@ -1,10 +1,18 @@
-"""One asset per loader table; its key equals the dbt source's key (`raw/<source>__<table>`)."""
+"""One asset per loader table; its key equals the dbt source's key (`raw/<source>__<table>`).
+
+A table whose file cannot be loaded (a dead URL, a damaged file) keeps its last data: the asset
+records what the table still holds (`load_failed` says why), then its step fails with that
+reason. Its output is recorded first so that, under the jobs' executor (which does not require
+upstream steps to succeed, see orchestration/definitions.py), the models reading it are still
+built from the data it kept, and nothing else waits on it.
+"""
 
 import dagster as dg
 import psycopg
 from psycopg import sql
 
-from loaders.core.load import LoadResult, load_table
+from loaders.core.errors import LoadError
+from loaders.core.load import LoadResult, create_table, load_table
 from loaders.core.spec import TableSpec
 from loaders.registry import TABLES
 from orchestration.defs.resources import Warehouse
@@ -39,7 +47,11 @@ def loader_asset(spec: TableSpec) -> dg.AssetsDefinition:
         },
     )
     def _load(context: dg.AssetExecutionContext, warehouse: dg.ResourceParam[Warehouse]):
-        results = load_table(spec, warehouse.dsn, warehouse.settings)
+        try:
+            results = load_table(spec, warehouse.dsn, warehouse.settings)
+        except LoadError as error:
+            yield from _kept_last_data(spec, warehouse.dsn, str(error))
+            return
         for result in results:
             context.log.info(_describe(result))
         rejected = sum(r.rows_rejected for r in results)
@@ -66,6 +78,21 @@ def loader_asset(spec: TableSpec) -> dg.AssetsDefinition:
 
     _load.__name__ = spec.table
     return _load
+
+
+def _kept_last_data(spec: TableSpec, dsn: str, reason: str):
+    """The table as it stands after a failed load (unchanged), then the step's failure."""
+    create_table(spec, dsn)  # staging can read it even when no load ever succeeded
+    rows = current_row_count(dsn, spec)
+    yield dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": rows,
+            "rows_written": 0,
+            "load_failed": reason,
+            "kept": f"the last data loaded ({rows:,} current rows)",
+        }
+    )
+    raise dg.Failure(description=f"raw.{spec.table} not loaded, kept its last data: {reason}")
 
 
 def current_row_count(dsn: str, spec: TableSpec) -> int:

@@ -18,12 +18,27 @@ from loaders.registry import TABLES
 from orchestration.defs.resources import Warehouse
 from orchestration.defs.source_docs import table_docs
 from orchestration.defs.table_metadata import column_schema, preview
+from warehouse.settings import Settings
 
 CONTRACT_CHECK = "rows_match_contract"
 
 
 def raw_asset_key(spec: TableSpec) -> dg.AssetKey:
     return dg.AssetKey(["raw", spec.table])
+
+
+def missing_from_mirror(spec: TableSpec, settings: Settings) -> str | None:
+    """Why a table is not configured: a folder mirror (WAREHOUSE_SOURCES) that holds none of
+    its files. Nothing is loaded and nothing ages; None when the table has a file to load."""
+    mirror = settings.sources
+    if not mirror.is_local:
+        return None
+    if spec.list_files is not None:
+        if spec.files(settings):
+            return None
+    elif not mirror.lacks(spec.source.name, spec.file_name):
+        return None
+    return f"not configured: the mirror WAREHOUSE_SOURCES={mirror.root} has no file for it"
 
 
 def loader_asset(spec: TableSpec) -> dg.AssetsDefinition:
@@ -47,6 +62,19 @@ def loader_asset(spec: TableSpec) -> dg.AssetsDefinition:
         },
     )
     def _load(context: dg.AssetExecutionContext, warehouse: dg.ResourceParam[Warehouse]):
+        unconfigured = missing_from_mirror(spec, warehouse.settings)
+        if unconfigured:
+            create_table(spec, warehouse.dsn)  # so that staging can read it
+            context.log.info(f"raw.{spec.table}: {unconfigured}")
+            yield dg.MaterializeResult(
+                metadata={
+                    "dagster/row_count": current_row_count(warehouse.dsn, spec),
+                    "rows_written": 0,
+                    "not_configured": unconfigured,
+                }
+            )
+            yield dg.AssetCheckResult(check_name=CONTRACT_CHECK, passed=True)
+            return
         try:
             results = load_table(spec, warehouse.dsn, warehouse.settings)
         except LoadError as error:

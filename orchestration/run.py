@@ -7,10 +7,13 @@ import sys
 import time
 
 from orchestration.environment import prepare_environment
+from warehouse.settings import persist_settings, settings_file
 
 
 def main() -> int:
     started = time.monotonic()
+    # Before anything else: the settings given here hold for `make ui`, its schedules, ...
+    persist_settings()
     print("Starting the warehouse database...", flush=True)
     settings = prepare_environment()
     print("Parsing the dbt project...", flush=True)
@@ -45,6 +48,7 @@ def main() -> int:
     print("      `make docs` serves the dbt docs on http://127.0.0.1:8080;")
     print(f"      open {settings.reports / FILE_NAME} in a browser (the report, works offline);")
     print(f"      {settings.exports}/ holds every mart as CSV and Parquet (latest/: last rows).")
+    print(f"Settings for `make ui` and the schedules: {settings_file()} (written by this run).")
     failed_checks = sum(r.checks_failed for r in rows)
     return 0 if result.success and failed_checks == 0 else 1
 

@@ -3,6 +3,11 @@
 `Settings.from_env()` reads them once; the result is passed explicitly to what needs it. Each
 variable is listed once in `VARIABLES` (the README's settings table shows the same list; a test
 keeps the two in step). A value that cannot be used fails here, naming the variable.
+
+`make run` writes the settings it was given to `$WAREHOUSE_HOME/settings.env`
+(`persist_settings`); every later process of the warehouse (`make ui`, its daemon and
+schedules, `make docs`, a run started from the UI) reads that file under its own environment,
+so a setting given once to `make run` holds for them all. Secrets are never written there.
 """
 
 from __future__ import annotations
@@ -37,6 +42,12 @@ VARIABLES = {
     "DBT_DOCS_HOST": "the address `make docs` binds",
     "DBT_DOCS_PORT": "the port `make docs` listens on",
 }
+
+
+# Not written to the settings file: secrets, and the variable that says where the file is.
+NOT_PERSISTED = ("WAREHOUSE_HOME", "WAREHOUSE_ALERT_WEBHOOK", "WAREHOUSE_BI_READER_PASSWORD")
+SETTINGS_FILE_NAME = "settings.env"
+DEFAULT_HOME = PROJECT_ROOT / ".warehouse"
 
 
 class SettingsError(ValueError):
@@ -102,7 +113,7 @@ class Settings:
     sources: Mirror = field(default_factory=Mirror)
     dsn: str | None = None  # None: the embedded Postgres under `home`
     dagster_postgres_url: str | None = None  # None: a `dagster` database beside the warehouse
-    home: Path = PROJECT_ROOT / ".warehouse"
+    home: Path = DEFAULT_HOME
     dagster_home: Path | None = None  # None: `home`/dagster_home
     http: HttpPolicy = field(default_factory=HttpPolicy)
     alert_webhook: str | None = None
@@ -118,7 +129,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        env = _Reader(os.environ if environ is None else environ)
+        """From `environ`; by default this process's environment over the settings file."""
+        env = _Reader(persisted_environment() if environ is None else environ)
         default = cls()
         timeout = env.number("WAREHOUSE_HTTP_TIMEOUT", float, None)
         http = HttpPolicy(
@@ -194,6 +206,49 @@ class _Reader:
 def _known(name: str) -> None:
     if name not in VARIABLES:
         raise KeyError(f"{name} is not a documented setting: add it to VARIABLES")
+
+
+def settings_file(environ: Mapping[str, str] | None = None) -> Path:
+    """`$WAREHOUSE_HOME/settings.env`: the settings `make run` was last given."""
+    home = (os.environ if environ is None else environ).get("WAREHOUSE_HOME", "").strip()
+    return (Path(home).resolve() if home else DEFAULT_HOME) / SETTINGS_FILE_NAME
+
+
+def read_settings_file(path: Path) -> dict[str, str]:
+    """The `NAME=value` lines of a settings file (none when it does not exist)."""
+    if not path.is_file():
+        return {}
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, sep, value = line.partition("=")
+        if sep and name.strip() in VARIABLES and name.strip() not in NOT_PERSISTED:
+            values[name.strip()] = value.strip()
+    return values
+
+
+def persisted_environment() -> dict[str, str]:
+    """This process's environment over the settings file: a variable set here wins."""
+    return {**read_settings_file(settings_file()), **os.environ}
+
+
+def persist_settings(environ: Mapping[str, str] | None = None) -> Path:
+    """Write the settings in `environ` (this process's by default), secrets excepted, to the
+    settings file, replacing it: a variable not given is no longer set for later processes."""
+    env = os.environ if environ is None else environ
+    Settings.from_env(env)  # a value that cannot be used fails now, before it is written
+    path = settings_file(env)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        f"{name}={env[name].strip()}"
+        for name in VARIABLES
+        if name not in NOT_PERSISTED and env.get(name, "").strip()
+    ]
+    header = "# Written by `make run`: the settings it was given, read by every later process.\n"
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(header + "".join(f"{line}\n" for line in lines), encoding="utf-8")
+    partial.chmod(0o600)  # a WAREHOUSE_DSN may hold a password
+    partial.replace(path)
+    return path
 
 
 def export_environment(variables: Mapping[str, str]) -> None:

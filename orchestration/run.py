@@ -7,13 +7,15 @@ import sys
 import time
 
 from orchestration.environment import prepare_environment
-from warehouse.settings import persist_settings, settings_file
+from warehouse.database import bi_reader_uri
+from warehouse.settings import Settings, persist_settings, settings_file
 
 
 def main() -> int:
     started = time.monotonic()
     # Before anything else: the settings given here hold for `make ui`, its schedules, ...
     persist_settings()
+    given = Settings.from_env()  # before the embedded server's DSN is exported
     print("Starting the warehouse database...", flush=True)
     settings = prepare_environment()
     print("Parsing the dbt project...", flush=True)
@@ -48,6 +50,14 @@ def main() -> int:
     print("      `make docs` serves the dbt docs on http://127.0.0.1:8080;")
     print(f"      open {settings.reports / FILE_NAME} in a browser (the report, works offline);")
     print(f"      {settings.exports}/ holds every mart as CSV and Parquet (latest/: last rows).")
+    print(f"BI tools (psql, Metabase): {bi_reader_uri(given, settings.dsn)}")
+    if settings.bi_reader_password:
+        print("      password: the value of WAREHOUSE_BI_READER_PASSWORD; SELECT on marts only.")
+    else:
+        print(
+            "      bi_reader cannot log in yet: set WAREHOUSE_BI_READER_PASSWORD=<password> "
+            "and `make run` again."
+        )
     print(f"Settings for `make ui` and the schedules: {settings_file()} (written by this run).")
     failed_checks = sum(r.checks_failed for r in rows)
     return 0 if result.success and failed_checks == 0 else 1

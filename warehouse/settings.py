@@ -27,6 +27,7 @@ VARIABLES = {
     "WAREHOUSE_DSN": "an existing Postgres to load into instead of the embedded one",
     "DAGSTER_POSTGRES_URL": "where Dagster keeps runs, events and schedules",
     "WAREHOUSE_HOME": "where the embedded Postgres and DAGSTER_HOME live",
+    "WAREHOUSE_PORT": "the TCP port the embedded Postgres listens on, on 127.0.0.1",
     "DAGSTER_HOME": "Dagster's instance folder",
     "WAREHOUSE_HTTP_TIMEOUT": "seconds to connect and between received bytes",
     "WAREHOUSE_HTTP_RETRIES": "attempts after the first on connection errors and 5xx",
@@ -115,6 +116,7 @@ class Settings:
     dagster_postgres_url: str | None = None  # None: a `dagster` database beside the warehouse
     home: Path = DEFAULT_HOME
     dagster_home: Path | None = None  # None: `home`/dagster_home
+    embedded_port: int = 5433
     http: HttpPolicy = field(default_factory=HttpPolicy)
     alert_webhook: str | None = None
     bi_reader_password: str | None = None
@@ -148,6 +150,7 @@ class Settings:
             dagster_postgres_url=env.text("DAGSTER_POSTGRES_URL"),
             home=home,
             dagster_home=env.path("DAGSTER_HOME", None),
+            embedded_port=env.number("WAREHOUSE_PORT", int, default.embedded_port),
             http=http,
             alert_webhook=env.text("WAREHOUSE_ALERT_WEBHOOK"),
             bi_reader_password=env.text("WAREHOUSE_BI_READER_PASSWORD"),

@@ -7,6 +7,7 @@ import sys
 import time
 
 from orchestration.environment import prepare_environment
+from warehouse.control import write_pid
 from warehouse.database import bi_reader_uri
 from warehouse.settings import Settings, persist_settings, settings_file
 
@@ -16,6 +17,14 @@ def main() -> int:
     # Before anything else: the settings given here hold for `make ui`, its schedules, ...
     persist_settings()
     given = Settings.from_env()  # before the embedded server's DSN is exported
+    pid = write_pid(given, "run")
+    try:
+        return _run(given, started)
+    finally:
+        pid.unlink(missing_ok=True)
+
+
+def _run(given: Settings, started: float) -> int:
     print("Starting the warehouse database...", flush=True)
     settings = prepare_environment()
     print("Parsing the dbt project...", flush=True)

@@ -195,10 +195,3 @@ def _owner(pgdata: Path) -> str | None:
     if os.geteuid() != 0:
         return None
     return pwd.getpwuid(pgdata.stat().st_uid).pw_name
-
-
-if __name__ == "__main__":
-    import sys
-
-    if sys.argv[1:] == ["stop"]:
-        stop_embedded(Settings.from_env())

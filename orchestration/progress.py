@@ -34,8 +34,12 @@ def _line(event: dg.DagsterEvent) -> str | None:
     if kind == "ASSET_CHECK_EVALUATION":
         evaluation = event.event_specific_data
         if not evaluation.passed:
+            # A WARN check (e.g. two sources drifting apart, which is expected) warns only.
+            label = "warning" if evaluation.severity == dg.AssetCheckSeverity.WARN else "FAILED"
+            description = evaluation.description or ""
             return (
-                f"  check failed: {evaluation.asset_key.to_user_string()} {evaluation.check_name}"
+                f"  check {label}: {evaluation.asset_key.to_user_string()} "
+                f"{evaluation.check_name}{': ' + description if description else ''}"
             )
     if kind == "STEP_FAILURE":
         error = event.event_specific_data.error

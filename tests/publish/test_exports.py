@@ -84,7 +84,12 @@ def test_strings_keep_quotes_commas_and_the_difference_between_empty_and_null(ma
     descriptions = dict(
         zip(parquet["restriction_period_id"], parquet["imposed_description"], strict=True)
     )
-    assert descriptions == {"10-1": "Closed schools", "10-2": 'Stay at home, "now"', "17-1": ""}
+    assert descriptions == {
+        "10-1": "Closed schools",
+        "10-2": 'Stay at home, "now"',
+        "10-3": "Masks in public",
+        "17-1": "",
+    }
     lifted = dict(zip(parquet["restriction_period_id"], parquet["lifted_date"], strict=True))
     assert lifted["10-2"] is None
     assert '"Stay at home, ""now"""' in (tmp_path / "fct_restrictions_timeline.csv").read_text()

@@ -36,6 +36,6 @@ def failed_blocking_checks(
 
 def stop_if_blocked(context: dg.AssetExecutionContext, keys: Iterable[dg.AssetKey]) -> None:
     """Fails the step, naming the checks, when a blocking check on `keys` failed in this run."""
-    failed = failed_blocking_checks(context.instance, context.run_id, keys)
+    failed = failed_blocking_checks(context.instance, context.run.run_id, keys)
     if failed:
         raise dg.Failure(description=f"not built: a blocking check failed on {'; '.join(failed)}")

@@ -102,7 +102,7 @@ def test_a_dead_source_and_a_failing_mart_test_stop_only_what_depends_on_them(
 
     from orchestration.definitions import defs
 
-    selection = dg.AssetSelection.keys(*TARGETS).upstream()
+    selection = dg.AssetSelection.assets(*map(dg.AssetKey.from_user_string, TARGETS)).upstream()
     keys = selection.resolve(defs.resolve_asset_graph())
     with dg.DagsterInstance.ephemeral() as instance:
         job = dg.build_reconstructable_job(__name__, "isolation_job")

@@ -63,8 +63,11 @@ api: $(INSTALLED)
 bench: $(INSTALLED)
 	@$(BIN)/python -m bench
 
+# Stops what `make ui` and `make run` started: the webserver and daemon, a run, the database.
 stop: $(INSTALLED)
-	@$(BIN)/python -m warehouse.database stop
+	@$(BIN)/python -m warehouse.control stop
 
-clean: stop
+# Refuses while any of them runs (it would delete a running server's data).
+clean: $(INSTALLED)
+	@$(BIN)/python -m warehouse.control check
 	rm -rf .warehouse dbt_project/target

@@ -32,13 +32,33 @@ def serve_command(host: str, port: str | int, target_path: Path | None = None) -
 
 
 def main() -> int:
-    settings = prepare_environment()
-    host, port = settings.docs_host, settings.docs_port
-    generated = subprocess.run(generate_command(), cwd=DBT_PROJECT)
-    if generated.returncode != 0:
-        return generated.returncode
-    print(f"dbt docs on http://{host}:{port} (Ctrl-C stops)")
-    return subprocess.run(serve_command(host, port), cwd=DBT_PROJECT).returncode
+    try:
+        settings = prepare_environment()
+        host, port = settings.docs_host, settings.docs_port
+        generated = _run(generate_command())
+        if generated != 0:
+            return generated
+        print(f"dbt docs on http://{host}:{port} (Ctrl-C stops)", flush=True)
+        return _run(serve_command(host, port))
+    except KeyboardInterrupt:
+        print("\nStopped the dbt docs.")
+        return 130
+
+
+def _run(command: list[str]) -> int:
+    """Runs dbt in a session of its own, so Ctrl-C reaches this process only: dbt is then
+    stopped here, quietly, instead of printing its traceback."""
+    process = subprocess.Popen(command, cwd=DBT_PROJECT, start_new_session=True)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        raise
 
 
 if __name__ == "__main__":

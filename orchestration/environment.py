@@ -11,8 +11,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from psycopg.conninfo import conninfo_to_dict
+
 from warehouse.database import as_url, connection_env, dagster_storage_dsn, warehouse_dsn
-from warehouse.settings import PROJECT_ROOT, Settings, export_environment
+from warehouse.settings import PROJECT_ROOT, Settings, export_environment, settings_file
 from warehouse.spark import spark_env
 
 ROOT = PROJECT_ROOT
@@ -38,6 +40,22 @@ def process_environment(settings: Settings) -> dict[str, str]:
         **connection_env(dsn),
         # the Spark targets' variables (read only when WAREHOUSE_ENGINE=spark)
         **spark_env(settings),
+    }
+
+
+def run_tags(settings: Settings) -> dict[str, str]:
+    """What a run reads, shown on it in the UI (no secrets): the sources, the database, and the
+    settings file the settings came from."""
+    if settings.dsn:
+        parts = conninfo_to_dict(settings.dsn)
+        database = f"{parts.get('host') or 'localhost'}:{parts.get('port') or 5432}"
+        database += f"/{parts.get('dbname') or ''}"
+    else:
+        database = f"embedded under {settings.home}"
+    return {
+        "warehouse/sources": settings.sources.root or "official URLs",
+        "warehouse/database": database,
+        "warehouse/settings_file": str(settings_file()),
     }
 
 

@@ -1,4 +1,5 @@
-"""A Dagster logger that prints one short line per finished step, materialization and check."""
+"""Dagster loggers for `make run`: one short line per step, materialization and failed check
+on the terminal; every message of the run (dbt's lines among them) in the run's log file."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import time
 import dagster as dg
 
 STARTED = time.monotonic()
+# Where progress lines go: the terminal. `make run` sets it while the process's own output
+# (dbt's lines, the processes Dagster starts) goes to the run's log file.
+terminal = None
 
 
 class _ProgressHandler(logging.Handler):
@@ -19,7 +23,7 @@ class _ProgressHandler(logging.Handler):
         line = _line(event)
         if line:
             elapsed = time.monotonic() - STARTED
-            print(f"[{elapsed:6.1f}s] {line}", file=sys.stdout, flush=True)
+            print(f"[{elapsed:6.1f}s] {line}", file=terminal or sys.stdout, flush=True)
 
 
 def _line(event: dg.DagsterEvent) -> str | None:
@@ -34,8 +38,12 @@ def _line(event: dg.DagsterEvent) -> str | None:
     if kind == "ASSET_CHECK_EVALUATION":
         evaluation = event.event_specific_data
         if not evaluation.passed:
+            # A WARN check (e.g. two sources drifting apart, which is expected) warns only.
+            label = "warning" if evaluation.severity == dg.AssetCheckSeverity.WARN else "FAILED"
+            description = evaluation.description or ""
             return (
-                f"  check failed: {evaluation.asset_key.to_user_string()} {evaluation.check_name}"
+                f"  check {label}: {evaluation.asset_key.to_user_string()} "
+                f"{evaluation.check_name}{': ' + description if description else ''}"
             )
     if kind == "STEP_FAILURE":
         error = event.event_specific_data.error
@@ -49,5 +57,16 @@ def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
     logger = logging.getLogger("warehouse.progress")
     logger.setLevel(logging.DEBUG)
     logger.handlers = [_ProgressHandler()]
+    logger.propagate = False
+    return logger
+
+
+@dg.logger(description="Every message of the run, to sys.stdout as it is when the run starts.")
+def details_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    logger = logging.getLogger("warehouse.details")
+    logger.setLevel(logging.INFO)
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.handlers = [handler]
     logger.propagate = False
     return logger

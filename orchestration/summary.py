@@ -1,7 +1,8 @@
 """The table `make run` ends with: each asset, rows written, seconds, checks passed/warned/failed.
 
 A failed check of severity WARN (e.g. sources drifting apart) is a warning: reported, but the
-run still counts as a success; a failed ERROR check is a failure."""
+run still counts as a success; a failed ERROR check is a failure. Below the table, every asset
+the run did not build (or whose step failed) is listed with the reason."""
 
 from __future__ import annotations
 
@@ -20,15 +21,32 @@ class AssetRow:
     checks_warned: int = 0
     checks_failed: int = 0
     materialized: bool = False
+    problem: str | None = None  # why the asset was not built, or why its step failed
 
 
-def summarize(events: list[dg.DagsterEvent]) -> list[AssetRow]:
+def planned_assets(defs: dg.Definitions) -> dict[str, list[str]]:
+    """Step key -> the assets that step makes, for every asset in `defs`."""
+    return {
+        assets.node_def.name: [key.to_user_string() for key in assets.keys]
+        for assets in defs.assets
+        if isinstance(assets, dg.AssetsDefinition) and assets.is_executable
+    }
+
+
+def summarize(
+    events: list[dg.DagsterEvent], planned: dict[str, list[str]] | None = None
+) -> list[AssetRow]:
+    """One row per asset the events touch; with `planned` (the run's steps and assets, from
+    `planned_assets`), also one per planned asset that was not built, saying why."""
     rows: dict[str, AssetRow] = {}
+    failures: dict[str, str] = {}
     step_seconds: dict[str, float] = {}
     step_assets: dict[str, list[str]] = defaultdict(list)
     for event in events:
         kind = event.event_type_value
-        if kind == "STEP_SUCCESS":
+        if kind == "STEP_FAILURE":
+            failures[event.step_key] = failure_reason(event)
+        elif kind == "STEP_SUCCESS":
             step_seconds[event.step_key] = event.event_specific_data.duration_ms / 1000
         elif kind == "ASSET_MATERIALIZATION":
             materialization = event.event_specific_data.materialization
@@ -57,6 +75,13 @@ def summarize(events: list[dg.DagsterEvent]) -> list[AssetRow]:
     for step, names in step_assets.items():
         if len(names) == 1 and rows[names[0]].seconds is None:
             rows[names[0]].seconds = step_seconds.get(step)
+    for step, names in (planned or {}).items():
+        for name in names:
+            row = rows.setdefault(name, AssetRow(name))
+            if not row.materialized:
+                row.problem = failures.get(step, "not run: a step it reads from failed")
+            elif step in failures and len(names) == 1:
+                row.problem = failures[step]  # e.g. a source that kept its last data
     return sorted(rows.values(), key=lambda r: (_layer(r.asset), r.asset))
 
 
@@ -80,7 +105,20 @@ def render(rows: list[AssetRow]) -> str:
         f"{materialized} assets materialized; checks: {passed} passed, {warned} warned, "
         f"{failed} failed"
     )
+    problems = [r for r in rows if r.problem]
+    if problems:
+        lines.append(f"\nNot built or failed ({len(problems)}):")
+        lines += [f"  {r.asset}: {r.problem}" for r in problems]
     return "\n".join(lines)
+
+
+def failure_reason(event: dg.DagsterEvent) -> str:
+    """The last line of a step failure's message: the cause, without the traceback."""
+    error = event.event_specific_data.error
+    if error is None:
+        return "failed"
+    lines = [line.strip() for line in error.message.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "failed"
 
 
 def _layer(asset: str) -> int:

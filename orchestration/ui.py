@@ -6,6 +6,7 @@ import sys
 
 from orchestration.defs.project import prepare_manifest
 from orchestration.environment import ROOT, prepare_environment
+from warehouse.control import write_pid
 
 
 def main() -> None:
@@ -13,6 +14,7 @@ def main() -> None:
     prepare_manifest()
     dagster = shutil.which("dagster") or os.path.join(os.path.dirname(sys.executable), "dagster")
     host, port = settings.ui_host, str(settings.ui_port)
+    write_pid(settings, "ui")  # the same pid after exec: `make stop` finds Dagster through it
     print(f"Dagster UI on http://{host}:{port} (webserver and daemon; Ctrl-C stops both)")
     os.chdir(ROOT)
     os.execv(

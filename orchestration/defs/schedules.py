@@ -21,6 +21,11 @@ import dagster as dg
 
 from orchestration.defs.freshness import freshness_check_keys
 from orchestration.defs.newest_data import newest_data_check_keys
+from orchestration.environment import run_tags
+from warehouse.settings import Settings
+
+# Every run of these jobs (from the UI, a schedule or `make run`) shows the settings it reads.
+TAGS = run_tags(Settings.from_env())
 
 CPS_TIMEZONE = "America/Chicago"
 SCHOOL_YEAR_STARTS = (8, 15)  # (month, day), inclusive
@@ -30,6 +35,7 @@ refresh_all = dg.define_asset_job(
     "refresh_all",
     selection=dg.AssetSelection.all(),
     description="Load every source, then build and test every dbt model.",
+    tags=TAGS,
 )
 
 daily_refresh = dg.ScheduleDefinition(
@@ -45,6 +51,7 @@ cps_refresh = dg.define_asset_job(
     "cps_refresh",
     selection=dg.AssetSelection.from_string('key:"raw/cps_covid__*"').downstream(),
     description="Load the CPS school case files, then rebuild and test what reads them.",
+    tags=TAGS,
 )
 
 
@@ -72,6 +79,7 @@ check_freshness = dg.define_asset_job(
     "check_freshness",
     selection=dg.AssetSelection.checks(*freshness_check_keys, *newest_data_check_keys),
     description="Every raw table's freshness and newest-data checks, without loading anything.",
+    tags=TAGS,
 )
 
 daily_freshness = dg.ScheduleDefinition(

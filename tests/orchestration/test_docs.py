@@ -2,8 +2,10 @@
 
 import json
 import os
+import signal
 import socket
 import subprocess
+import sys
 import time
 
 import pytest
@@ -120,3 +122,41 @@ def test_the_docs_home_page_describes_the_warehouse(docs):
     for mart in ("fct_cases_daily", "fct_hospital_daily", "dim_geography"):
         assert f"`{mart}`" in overview
     assert "CC BY-NC 4.0" in overview
+
+
+# `make docs` with dbt replaced by a process that serves until stopped.
+FAKE_DOCS = """
+import sys
+import orchestration.docs as docs
+from warehouse.settings import Settings
+docs.prepare_environment = lambda: Settings(dsn="postgresql://unused")
+docs.generate_command = lambda target_path=None: [sys.executable, "-c", "pass"]
+docs.serve_command = lambda host, port, target_path=None: [
+    sys.executable, "-c", "import time; open({ready!r}, 'w').close(); time.sleep(120)"
+]
+sys.exit(docs.main())
+"""
+
+
+def test_ctrl_c_stops_make_docs_with_one_line_and_no_traceback(tmp_path):
+    ready = tmp_path / "serving"
+    process = subprocess.Popen(
+        [sys.executable, "-c", FAKE_DOCS.format(ready=str(ready))],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a terminal's foreground process group, as under `make docs`
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert ready.exists(), "the docs server did not start"
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends to the whole group
+        out, err = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert out.strip().splitlines()[-1] == "Stopped the dbt docs."

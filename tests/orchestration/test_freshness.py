@@ -52,6 +52,34 @@ def test_a_table_with_only_failed_loads_is_an_error_and_one_never_tried_passes()
     assert judge(DAILY, None, attempted=False).passed
 
 
+def test_a_table_the_mirror_has_no_file_for_is_not_configured_after_failed_loads(
+    ledger_dsn, mirror
+):
+    """After a run that could not fetch it, a mirror without the file: not a failure forever."""
+    mirror.put("daily_source", "fresh.csv", "id\n1\n")  # the other tables are not in the mirror
+    checks = freshness_checks([spec(DAILY, "fresh"), spec(DAILY, "broken")])
+    defs = dg.Definitions(
+        assets=[dg.AssetSpec(["raw", f"daily_source__{name}"]) for name in ("fresh", "broken")],
+        asset_checks=checks,
+        resources={
+            "warehouse": Warehouse(Settings(dsn=ledger_dsn, sources=mirror.settings.sources))
+        },
+    )
+    job = dg.define_asset_job("freshness", selection=dg.AssetSelection.all_asset_checks())
+    result = (
+        dg.Definitions.merge(defs, dg.Definitions(jobs=[job]))
+        .resolve_job_def("freshness")
+        .execute_in_process()
+    )
+    verdicts = {e.asset_key.path[-1]: e for e in result.get_asset_check_evaluations()}
+    broken = verdicts["daily_source__broken"]
+    assert broken.passed
+    assert "not configured" in broken.description
+    assert verdicts["daily_source__fresh"].passed  # has its file, confirmed 0.5 days ago
+    # Without the mirror the same ledger is an error: loads were tried, none succeeded.
+    assert not judge(DAILY, None, attempted=True).passed
+
+
 def spec(source: Source, name: str) -> TableSpec:
     contract = Contract(columns=(Column("id", "int"),), natural_key=("id",))
     return TableSpec(source, name, f"{name}.csv", f"https://example.org/{name}.csv", contract, "")

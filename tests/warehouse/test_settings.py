@@ -127,3 +127,46 @@ def test_the_remedy_points_at_the_mirror_only_when_the_mirror_failed():
     mirror = Mirror("http://127.0.0.1:9/m")
     assert "WAREHOUSE_SOURCES=http://127.0.0.1:9/m" in mirror.remedy("http://127.0.0.1:9/m/x/y")
     assert "to read a local mirror instead" in Mirror(None).remedy("https://x/y")
+
+
+def test_settings_given_to_make_run_reach_later_processes_but_secrets_do_not(tmp_path, monkeypatch):
+    """`make run` writes the settings file; a process started later without the variables
+    (the UI, its daemon, a schedule) reads them from it; its own environment wins."""
+    from warehouse.settings import persist_settings, settings_file
+
+    home = tmp_path / "home"
+    given = {
+        "WAREHOUSE_HOME": str(home),
+        "WAREHOUSE_SOURCES": str(tmp_path / "mirror"),
+        "JHU_CSSE_DAILY_REPORT_DAYS": "all",
+        "WAREHOUSE_BI_READER_PASSWORD": "s3cret",
+        "WAREHOUSE_ALERT_WEBHOOK": "https://hooks.example.org/T0/B0/x",
+    }
+    path = persist_settings(given)
+    assert path == settings_file(given) == home / "settings.env"
+    assert "s3cret" not in path.read_text() and "hooks.example.org" not in path.read_text()
+    assert path.stat().st_mode & 0o077 == 0  # readable by its owner only
+
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("WAREHOUSE_HOME", str(home))
+    later = Settings.from_env()
+    assert later.sources == Mirror(str(tmp_path / "mirror"))
+    assert later.jhu_daily_report_days is None
+    assert later.bi_reader_password is None
+    monkeypatch.setenv("JHU_CSSE_DAILY_REPORT_DAYS", "3")
+    assert Settings.from_env().jhu_daily_report_days == 3  # the process's own value wins
+
+    # The next `make run` without WAREHOUSE_SOURCES: official URLs again, for everyone.
+    persist_settings({"WAREHOUSE_HOME": str(home)})
+    monkeypatch.delenv("JHU_CSSE_DAILY_REPORT_DAYS")
+    assert Settings.from_env().sources == Mirror(None)
+
+
+def test_a_bad_value_is_refused_before_it_is_written(tmp_path):
+    from warehouse.settings import persist_settings
+
+    home = tmp_path / "home"
+    with pytest.raises(SettingsError, match="WAREHOUSE_HTTP_RETRIES"):
+        persist_settings({"WAREHOUSE_HOME": str(home), "WAREHOUSE_HTTP_RETRIES": "many"})
+    assert not (home / "settings.env").exists()

@@ -1,12 +1,14 @@
 """dbt models, seeds and tests as Dagster assets and asset checks."""
 
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.defs.project import dbt_project
+from orchestration.defs.changes import exclusions, nodes_to_build, plan_build, record_build
+from orchestration.defs.project import code_version, dbt_project
 from orchestration.defs.resources import Warehouse
 from orchestration.defs.table_metadata import relation_preview
 
@@ -47,9 +49,28 @@ def dbt_models(
     warehouse: dg.ResourceParam[Warehouse],
     config: DbtBuildConfig,
 ):
-    invocation = dbt.cli(dbt_build_args(config.full_refresh), context=context)
+    version = code_version()
+    plan = plan_build(warehouse.dsn, version, config.full_refresh)
+    args = dbt_build_args(config.full_refresh)
+    if plan.nothing_changed:
+        # Nothing yielded: the models keep their last materialization, and what reads them
+        # (the forecast, the exports, the report) is skipped.
+        context.log.info("No raw table changed since the last build of this code: dbt skipped.")
+        return
+    if not plan.builds_everything:
+        manifest = json.loads(dbt_project.manifest_path.read_text())
+        skipped = exclusions(manifest, nodes_to_build(manifest, plan.changed_tables))
+        context.log.info(
+            f"Changed since the last build: {', '.join(sorted(plan.changed_tables))}; "
+            f"{len(skipped)} dbt nodes not downstream of them are skipped."
+        )
+        args += ["--exclude", " ".join(skipped)] if skipped else []
+    invocation = dbt.cli(args, context=context)
     events = invocation.stream().fetch_row_counts().fetch_column_metadata()
     yield from with_previews(events, invocation.manifest, warehouse.dsn)
+    if set(context.selected_asset_keys) == set(context.assets_def.keys):
+        # Only a build of every model moves the mark; a subset leaves the rest to build.
+        record_build(warehouse.dsn, version, plan)
 
 
 def with_previews(events: Iterator, manifest: Mapping[str, Any], dsn: str) -> Iterator:

@@ -91,9 +91,17 @@ def _last_build(conn: psycopg.Connection, code_version: str) -> int | None:
     return row[1] if row and row[0] == code_version else None
 
 
-def nodes_to_build(manifest: Mapping[str, Any], changed_tables: Iterable[str]) -> set[str]:
+def nodes_to_build(
+    manifest: Mapping[str, Any],
+    changed_tables: Iterable[str],
+    together: Iterable[Iterable[str]] = (),
+) -> set[str]:
     """Unique ids of every node downstream of the changed raw tables' sources (tests among
-    them), and the unit tests of the models among those."""
+    them), and the unit tests of the models among those.
+
+    `together` lists groups of models read together by a step outside dbt (the report reads
+    several marts): Dagster runs such a step only when every model it reads was built, so when
+    one of a group is built, the others are built (from unchanged inputs) with their tests."""
     changed = set(changed_tables)
     start = [
         uid
@@ -101,16 +109,32 @@ def nodes_to_build(manifest: Mapping[str, Any], changed_tables: Iterable[str]) -
         if source["schema"] == RAW_SCHEMA and source["identifier"] in changed
     ]
     children = manifest["child_map"]
-    seen: set[str] = set()
-    while start:
-        uid = start.pop()
-        for child in children.get(uid, ()):
-            if child not in seen:
-                seen.add(child)
-                start.append(child)
+    seen = _descendants(children, start)
+    models = {
+        node["name"]: uid
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "model"
+    }
+    for group in together:
+        members = {models[name] for name in group if name in models}
+        if members & seen:
+            for uid in members - seen:
+                seen.add(uid)
+                seen.update(c for c in children.get(uid, ()) if c.startswith("test."))
     for uid, unit_test in manifest.get("unit_tests", {}).items():
         if set(unit_test["depends_on"]["nodes"]) & seen:
             seen.add(uid)
+    return seen
+
+
+def _descendants(children: Mapping[str, list[str]], start: list[str]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(start)
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
     return seen
 
 

@@ -11,6 +11,7 @@ from orchestration.defs.changes import exclusions, nodes_to_build, plan_build, r
 from orchestration.defs.project import code_version, dbt_project
 from orchestration.defs.resources import Warehouse
 from orchestration.defs.table_metadata import relation_preview
+from publish.report_data import REPORT_MARTS
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -59,7 +60,8 @@ def dbt_models(
         return
     if not plan.builds_everything:
         manifest = json.loads(dbt_project.manifest_path.read_text())
-        skipped = exclusions(manifest, nodes_to_build(manifest, plan.changed_tables))
+        build = nodes_to_build(manifest, plan.changed_tables, together=[REPORT_MARTS])
+        skipped = exclusions(manifest, build)
         context.log.info(
             f"Changed since the last build: {', '.join(sorted(plan.changed_tables))}; "
             f"{len(skipped)} dbt nodes not downstream of them are skipped."

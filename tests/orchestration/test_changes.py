@@ -21,24 +21,24 @@ def source(name: str, schema: str = "raw") -> dict:
     return {"schema": schema, "identifier": name}
 
 
-def node(*fqn: str) -> dict:
-    return {"fqn": ["demo", *fqn]}
+def node(kind: str, *fqn: str) -> dict:
+    return {"resource_type": kind, "name": fqn[-1], "fqn": ["demo", *fqn]}
 
 
 # a -> stg_a -> mart <- stg_b <- b; a test on stg_a and one on the mart; a unit test of stg_b.
 SMALL = {
     "sources": {"source.demo.s.a": source("a"), "source.demo.s.b": source("b")},
     "nodes": {
-        "model.demo.stg_a": node("staging", "stg_a"),
-        "model.demo.stg_b": node("staging", "stg_b"),
-        "model.demo.mart": node("marts", "mart"),
-        "test.demo.not_null_stg_a": node("staging", "not_null_stg_a"),
-        "test.demo.unique_mart": node("marts", "unique_mart"),
-        "seed.demo.states": node("states"),
+        "model.demo.stg_a": node("model", "staging", "stg_a"),
+        "model.demo.stg_b": node("model", "staging", "stg_b"),
+        "model.demo.mart": node("model", "marts", "mart"),
+        "test.demo.not_null_stg_a": node("test", "staging", "not_null_stg_a"),
+        "test.demo.unique_mart": node("test", "marts", "unique_mart"),
+        "seed.demo.states": node("seed", "states"),
     },
     "unit_tests": {
         "unit_test.demo.stg_b.t": {
-            **node("staging", "stg_b", "t"),
+            **node("unit_test", "staging", "stg_b", "t"),
             "depends_on": {"nodes": ["model.demo.stg_b"]},
         },
     },
@@ -69,6 +69,15 @@ def test_a_changed_table_builds_what_reads_it_and_nothing_else():
 
 def test_a_model_built_takes_its_unit_tests_along():
     assert "unit_test.demo.stg_b.t" in nodes_to_build(SMALL, {"b"})
+
+
+def test_models_read_together_are_built_together_with_their_tests():
+    # the report reads stg_b and mart: when a changes, mart is built, so stg_b is too
+    build = nodes_to_build(SMALL, {"a"}, together=[["stg_b", "mart", "not_a_model"]])
+    assert {"model.demo.stg_b", "unit_test.demo.stg_b.t"} <= build
+    assert nodes_to_build(SMALL, set(), together=[["stg_b", "mart"]]) == set()
+    # a group none of which is built stays out
+    assert "model.demo.stg_b" not in nodes_to_build(SMALL, {"a"}, together=[["stg_b", "x"]])
 
 
 def test_a_table_of_another_schema_or_no_table_builds_nothing():

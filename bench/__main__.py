@@ -1,8 +1,9 @@
 """`make bench`: the loader against `psql \\copy` and `to_sql`, its memory, dbt's incremental
 build, Dagster's overhead and the unchanged-file refresh, on the real JHU US county deaths file
-and on generated 3x and 10x versions of it. Prints the figures; writes bench/RESULTS.md.
+and on generated 3x and 10x versions of it; the daily cycle (`make run`: first, unchanged, one
+new day) at 1x and 10x. Prints the figures; writes bench/RESULTS.md.
 
-    python -m bench [--runs 3] [--sizes 1,3,10] [--results bench/RESULTS.md]
+    python -m bench [--runs 3] [--sizes 1,3,10] [--cycle-sizes 1,10] [--results RESULTS.md]
 
 The real file is read from WAREHOUSE_SOURCES (a folder mirror) or ../shared/data. Every
 measurement gets a new database on a throwaway embedded Postgres; figures are medians of runs.
@@ -18,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import baselines, dbt_incremental, inputs, report, spark_build
+from bench import baselines, daily_cycle, dbt_incremental, inputs, report, spark_build
 from bench.server import fresh_database, throwaway_server
 from loaders.sources.jhu_csse.time_series import DEATHS_US
 from warehouse.settings import Settings, child_environment
@@ -77,6 +78,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sizes", default="1,3,10")
+    parser.add_argument(
+        "--cycle-sizes", default="1,10", help="sizes of the daily-cycle runs (none: skip them)"
+    )
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args()
     sizes = sorted({int(s) for s in args.sizes.split(",")})
@@ -102,6 +106,14 @@ def main() -> None:
             figures.spark = spark_build.measure(
                 admin, source, [s for s in sizes if s in (1, 10)], work
             )
+            for size in sorted({int(s) for s in args.cycle_sizes.split(",") if s.strip()}):
+                print(f"daily cycle at {size}x (`make run` three times)", flush=True)
+                try:
+                    figures.cycle[size] = daily_cycle.measure(
+                        admin, source.parents[1], source, size, work
+                    )
+                except RuntimeError as err:
+                    figures.cycle[size] = {"not_measured": str(err).splitlines()[0]}
             if not figures.loader_target_met():
                 with fresh_database(admin) as dsn:
                     figures.profile = child("profile", dsn, work / f"mirror_{sizes[-1]}x")

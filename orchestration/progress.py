@@ -52,8 +52,17 @@ def _line(event: dg.DagsterEvent) -> str | None:
     return None
 
 
+def _not_about_unbuilt_models(record: logging.LogRecord) -> bool:
+    # A dbt model left out of a build (its inputs did not change) has no check results; Dagster
+    # warns once per check and per step reading the model, which are skipped anyway.
+    return "emitted no result in step" not in record.getMessage()
+
+
 @dg.logger(description="One line per step, materialization and failed check.")
 def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    plan_logger = logging.getLogger("dagster._core.execution.plan.active")
+    if _not_about_unbuilt_models not in plan_logger.filters:
+        plan_logger.addFilter(_not_about_unbuilt_models)
     logger = logging.getLogger("warehouse.progress")
     logger.setLevel(logging.DEBUG)
     logger.handlers = [_ProgressHandler()]

@@ -9,10 +9,12 @@ import dagster as dg
 import psycopg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from orchestration.defs.changes import exclusions, nodes_to_build, plan_build, record_build
 from orchestration.defs.check_descriptions import describe_test
-from orchestration.defs.project import dbt_project
+from orchestration.defs.project import code_version, dbt_project
 from orchestration.defs.resources import Warehouse
 from orchestration.defs.table_metadata import relation_preview
+from publish.report_data import REPORT_MARTS
 from warehouse.spark import dbt_target, export_raw
 
 
@@ -90,15 +92,36 @@ def dbt_models(
         args = dbt_build_args(config.full_refresh, dbt_target(settings))
         yield from dbt.cli(args, context=context).stream()
         return
-    changed = incremental_tables_missing_columns(dbt_project.manifest_path, warehouse.dsn)
-    if changed and not config.full_refresh:
+    grown = incremental_tables_missing_columns(dbt_project.manifest_path, warehouse.dsn)
+    if grown and not config.full_refresh:
         context.log.info(
-            f"Rebuilding in full: {', '.join(changed)} gained columns since they were last built "
+            f"Rebuilding in full: {', '.join(grown)} gained columns since they were last built "
             "(an incremental build cannot fill them for earlier days)."
         )
-    invocation = dbt.cli(dbt_build_args(config.full_refresh or bool(changed)), context=context)
+    full_refresh = config.full_refresh or bool(grown)
+    version = code_version()
+    plan = plan_build(warehouse.dsn, version, full_refresh)
+    args = dbt_build_args(full_refresh)
+    if plan.nothing_changed:
+        # Nothing yielded: the models keep their last materialization, and what reads them
+        # (the forecast, the exports, the report) is skipped.
+        context.log.info("No raw table changed since the last build of this code: dbt skipped.")
+        return
+    if not plan.builds_everything:
+        manifest = json.loads(dbt_project.manifest_path.read_text())
+        build = nodes_to_build(manifest, plan.changed_tables, together=[REPORT_MARTS])
+        skipped = exclusions(manifest, build)
+        context.log.info(
+            f"Changed since the last build: {', '.join(sorted(plan.changed_tables))}; "
+            f"{len(skipped)} dbt nodes not downstream of them are skipped."
+        )
+        args += ["--exclude", " ".join(skipped)] if skipped else []
+    invocation = dbt.cli(args, context=context)
     events = invocation.stream().fetch_row_counts().fetch_column_metadata()
     yield from with_previews(events, invocation.manifest, warehouse.dsn)
+    if set(context.selected_asset_keys) == set(context.assets_def.keys):
+        # Only a build of every model moves the mark; a subset leaves the rest to build.
+        record_build(warehouse.dsn, version, plan)
 
 
 def incremental_tables_missing_columns(manifest_path: Path, dsn: str) -> list[str]:

@@ -196,6 +196,12 @@ if __name__ == "__main__":
     # Everything is written, closed and flushed: skip the interpreter's teardown of the loaded
     # libraries, which takes seconds and does nothing this process needs.
     logging.shutdown()
+    if "multiprocessing" in sys.modules:
+        # Its exit handlers: semaphores made by a step are unlinked here, else its resource
+        # tracker prints a warning about them after this process is gone.
+        import multiprocessing.util
+
+        multiprocessing.util._exit_function()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

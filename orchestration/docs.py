@@ -6,11 +6,13 @@ The docs read the warehouse's catalog (column types, row counts) and the project
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 from orchestration.environment import ROOT, prepare_environment
+from warehouse.database import DatabaseUnreachable
 
 DBT_PROJECT = ROOT / "dbt_project"
 
@@ -33,7 +35,11 @@ def serve_command(host: str, port: str | int, target_path: Path | None = None) -
 
 def main() -> int:
     try:
-        settings = prepare_environment()
+        try:
+            settings = prepare_environment()
+        except DatabaseUnreachable as error:
+            print(error, file=sys.stderr)
+            return 1
         host, port = settings.docs_host, settings.docs_port
         generated = _run(generate_command())
         if generated != 0:
@@ -48,16 +54,27 @@ def main() -> int:
 def _run(command: list[str]) -> int:
     """Runs dbt in a session of its own, so Ctrl-C reaches this process only: dbt is then
     stopped here, quietly, instead of printing its traceback."""
-    process = subprocess.Popen(command, cwd=DBT_PROJECT, start_new_session=True)
+    process = None
     try:
+        # A Ctrl-C while the process is being started waits until `process` is set: else it
+        # would interrupt Popen after the fork and leave dbt running in its own session.
+        interrupts = []
+        previous = signal.signal(signal.SIGINT, lambda *_: interrupts.append(True))
+        try:
+            process = subprocess.Popen(command, cwd=DBT_PROJECT, start_new_session=True)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        if interrupts:
+            raise KeyboardInterrupt
         return process.wait()
     except KeyboardInterrupt:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process is not None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         raise
 
 

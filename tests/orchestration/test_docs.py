@@ -160,3 +160,46 @@ def test_ctrl_c_stops_make_docs_with_one_line_and_no_traceback(tmp_path):
     assert process.returncode == 130
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert out.strip().splitlines()[-1] == "Stopped the dbt docs."
+
+
+# Ctrl-C arriving while dbt's process is being started: Popen has forked, not yet returned.
+INTERRUPTED_START = """
+import os, signal, subprocess, sys
+import orchestration.docs as docs
+from warehouse.settings import Settings
+docs.prepare_environment = lambda: Settings(dsn="postgresql://unused")
+docs.generate_command = lambda target_path=None: [
+    sys.executable, "-c", "import time; time.sleep(120)"
+]
+real_popen = subprocess.Popen
+def popen_interrupted(*args, **kwargs):
+    process = real_popen(*args, **kwargs)
+    with open({pid!r}, "w") as pid:
+        pid.write(str(process.pid))
+    os.kill(os.getpid(), signal.SIGINT)
+    return process
+subprocess.Popen = popen_interrupted
+sys.exit(docs.main())
+"""
+
+
+def test_ctrl_c_while_dbt_starts_leaves_no_dbt_running(tmp_path):
+    pid_file = tmp_path / "dbt.pid"
+    # Output to files: a process left running would hold pipes open.
+    out, err = tmp_path / "out", tmp_path / "err"
+    with out.open("w") as stdout, err.open("w") as stderr:
+        code = subprocess.run(
+            [sys.executable, "-c", INTERRUPTED_START.format(pid=str(pid_file))],
+            stdout=stdout,
+            stderr=stderr,
+            timeout=60,
+        ).returncode
+    assert code == 130, err.read_text()
+    assert out.read_text().strip().splitlines()[-1] == "Stopped the dbt docs."
+    pid = int(pid_file.read_text())
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return  # stopped, as it should be
+    os.kill(pid, signal.SIGKILL)
+    pytest.fail("the dbt process started when Ctrl-C came was left running")

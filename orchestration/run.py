@@ -41,7 +41,11 @@ def _run(given: Settings, started: float) -> int:
         print("Connecting to the warehouse database (WAREHOUSE_DSN)...", flush=True)
     else:
         print("Starting the warehouse database...", flush=True)
-    settings = prepare_environment()
+    try:
+        settings = prepare_environment()
+    except DatabaseUnreachable as error:  # the embedded server's port is taken
+        print(error, file=sys.stderr)
+        return 1
     print("Parsing the dbt project...", flush=True)
     from orchestration.defs.project import prepare_manifest
 
@@ -90,7 +94,7 @@ def _run(given: Settings, started: float) -> int:
             _alert_logger(),
             settings.alert_mute,
         )
-    rows = summarize(events, planned_assets(defs))
+    rows = summarize(events, planned_assets(defs, selection))
     print()
     print(render(rows))
     print(

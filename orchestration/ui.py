@@ -7,10 +7,14 @@ import sys
 from orchestration.defs.project import prepare_manifest
 from orchestration.environment import ROOT, prepare_environment
 from warehouse.control import write_pid
+from warehouse.database import DatabaseUnreachable
 
 
 def main() -> None:
-    settings = prepare_environment()
+    try:
+        settings = prepare_environment()
+    except DatabaseUnreachable as error:
+        sys.exit(str(error))
     prepare_manifest()
     dagster = shutil.which("dagster") or os.path.join(os.path.dirname(sys.executable), "dagster")
     host, port = settings.ui_host, str(settings.ui_port)

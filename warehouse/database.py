@@ -48,7 +48,8 @@ def warehouse_dsn(settings: Settings) -> str:
 
 
 class DatabaseUnreachable(RuntimeError):
-    """The server WAREHOUSE_DSN names does not answer, or refuses the connection."""
+    """The server WAREHOUSE_DSN names does not answer, or refuses the connection; or the
+    embedded server cannot start (its port is taken)."""
 
 
 def check_reachable(dsn: str, timeout_seconds: int = 10) -> None:
@@ -151,7 +152,7 @@ def _embedded_server(settings: Settings):
     if info is not None and info.is_running() and _listens(info, port):
         return info
     if not _port_free(port):
-        raise RuntimeError(
+        raise DatabaseUnreachable(
             f"cannot start the warehouse database on {LISTEN_ADDRESS}:{port}: the port is in use "
             "(set WAREHOUSE_PORT to a free port, or `make stop` the server using it)"
         )

@@ -82,3 +82,26 @@ def test_no_runtime_dir_warning_when_the_embedded_server_is_used(tmp_path):
     )
     assert ran.returncode == 0, ran.stderr
     assert "XDG_RUNTIME_DIR" not in ran.stderr
+
+
+def test_a_taken_port_fails_in_one_line(tmp_path):
+    """Another server (another checkout's warehouse) on WAREHOUSE_PORT: one line naming the
+    port and the remedy, no traceback."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {name: value for name, value in os.environ.items() if name not in VARIABLES}
+        env.update(WAREHOUSE_HOME=str(tmp_path / "home"), WAREHOUSE_PORT=str(port))
+        ran = subprocess.run(
+            [sys.executable, "-m", "orchestration.run"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert ran.returncode == 1
+    lines = ran.stderr.strip().splitlines()
+    assert len(lines) == 1, ran.stderr
+    assert f"127.0.0.1:{port}" in lines[0] and "WAREHOUSE_PORT" in lines[0]

@@ -8,8 +8,9 @@ import datetime
 import psycopg
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
-from warehouse.settings import Settings, SettingsError
+from warehouse.settings import PROJECT_ROOT, Settings, SettingsError
 from warehouse.spark import dbt_target, export_raw, spark_env
 
 
@@ -83,3 +84,11 @@ def test_export_keeps_every_landed_type_and_null(dsn, tmp_path):
     assert export_raw(dsn, str(tmp_path), tables=["src__things"]) == {"src__things": 2}
     assert pq.read_table(tmp_path / "src__things").num_rows == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["src__empty", "src__things"]
+
+
+def test_the_local_session_prints_no_progress_bar():
+    """Spark's console progress bar shares dbt's stdout: glued to dbt's JSON lines, it hid
+    models' results from Dagster (found in a `WAREHOUSE_ENGINE=spark make run`)."""
+    profiles = yaml.safe_load((PROJECT_ROOT / "dbt_project" / "profiles.yml").read_text())
+    session = profiles["covid_warehouse"]["outputs"]["spark"]["server_side_parameters"]
+    assert session["spark.ui.showConsoleProgress"] == "false"

@@ -7,6 +7,7 @@ the run did not build (or whose step failed) is listed with the reason."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import dagster as dg
@@ -24,13 +25,18 @@ class AssetRow:
     problem: str | None = None  # why the asset was not built, or why its step failed
 
 
-def planned_assets(defs: dg.Definitions) -> dict[str, list[str]]:
-    """Step key -> the assets that step makes, for every asset in `defs`."""
-    return {
-        assets.node_def.name: [key.to_user_string() for key in assets.keys]
-        for assets in defs.assets
-        if isinstance(assets, dg.AssetsDefinition) and assets.is_executable
-    }
+def planned_assets(
+    defs: dg.Definitions, selection: Collection[dg.AssetKey] | None = None
+) -> dict[str, list[str]]:
+    """Step key -> the assets that step makes, for every asset in `defs` (or in `selection`:
+    what the run was asked for)."""
+    planned = {}
+    for assets in defs.assets:
+        if isinstance(assets, dg.AssetsDefinition) and assets.is_executable:
+            keys = [key for key in assets.keys if selection is None or key in selection]
+            if keys:
+                planned[assets.node_def.name] = [key.to_user_string() for key in keys]
+    return planned
 
 
 def summarize(

@@ -94,3 +94,15 @@ def test_a_spark_run_materializes_the_loads_and_the_dbt_graph_only():
     assert dg.AssetKey(["marts", "fct_cases_daily"]) in selected
     assert FORECAST_KEY not in selected
     assert len(selected) < len(asset_graph().get_all_asset_keys())
+
+
+def test_the_summary_of_a_spark_run_lists_only_what_it_was_asked_for():
+    """Assets left out of a run's selection are not reported as "not built"."""
+    from orchestration.run import engine_selection
+    from orchestration.summary import planned_assets
+
+    selection = engine_selection(defs, Settings(engine="spark"))
+    planned = {asset for assets in planned_assets(defs, selection).values() for asset in assets}
+    assert planned == {key.to_user_string() for key in selection}
+    everything = {asset for assets in planned_assets(defs).values() for asset in assets}
+    assert "exports/fct_cases_daily" in everything - planned

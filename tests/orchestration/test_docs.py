@@ -125,7 +125,11 @@ def test_the_docs_home_page_describes_the_warehouse(docs):
 
 
 # `make docs` with dbt replaced by a process that serves until stopped.
+# SIGINT as a terminal leaves it: a process inherits an ignored SIGINT (from whatever started
+# the test run), and Python then never raises KeyboardInterrupt.
 FAKE_DOCS = """
+import signal
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import sys
 import orchestration.docs as docs
 from warehouse.settings import Settings
@@ -165,6 +169,7 @@ def test_ctrl_c_stops_make_docs_with_one_line_and_no_traceback(tmp_path):
 # Ctrl-C arriving while dbt's process is being started: Popen has forked, not yet returned.
 INTERRUPTED_START = """
 import os, signal, subprocess, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import orchestration.docs as docs
 from warehouse.settings import Settings
 docs.prepare_environment = lambda: Settings(dsn="postgresql://unused")

@@ -89,14 +89,7 @@ def send_run_alerts(
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def new_data_alert(context: dg.RunStatusSensorContext, warehouse: dg.ResourceParam[Warehouse]):
-    settings = warehouse.settings
-    send_run_alerts(
-        context.instance,
-        context.dagster_run,
-        settings.alert_webhook,
-        context.log,
-        settings.alert_mute,
-    )
+    _alert(context, warehouse)
 
 
 @dg.run_failure_sensor(
@@ -108,14 +101,7 @@ def new_data_alert(context: dg.RunStatusSensorContext, warehouse: dg.ResourcePar
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def run_failure_alert(context: dg.RunFailureSensorContext, warehouse: dg.ResourceParam[Warehouse]):
-    settings = warehouse.settings
-    send_run_alerts(
-        context.instance,
-        context.dagster_run,
-        settings.alert_webhook,
-        context.log,
-        settings.alert_mute,
-    )
+    _alert(context, warehouse)
 
 
 def _count(metadata: dict, name: str) -> int:
@@ -124,3 +110,15 @@ def _count(metadata: dict, name: str) -> int:
 
 
 sensors = [new_data_alert, run_failure_alert]
+
+
+def _alert(context: dg.RunStatusSensorContext, warehouse: Warehouse) -> None:
+    """The run's digest and changed checks to the webhook (see send_run_alerts)."""
+    settings = warehouse.settings
+    send_run_alerts(
+        context.instance,
+        context.dagster_run,
+        settings.alert_webhook,
+        context.log,
+        settings.alert_mute,
+    )

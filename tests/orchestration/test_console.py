@@ -21,12 +21,9 @@ def closed_port() -> int:
         return sock.getsockname()[1]  # nothing listens once the socket is closed
 
 
-def test_a_bad_dsn_fails_in_one_line_before_anything_starts(tmp_path):
-    port = closed_port()
-    env = {name: value for name, value in os.environ.items() if name not in VARIABLES}
-    env["WAREHOUSE_HOME"] = str(tmp_path / "home")
-    env["WAREHOUSE_DSN"] = f"postgresql://loader:secret-pw@127.0.0.1:{port}/warehouse"
-    ran = subprocess.run(
+def make_run(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`make run`'s command in a new process with `env`, its output captured."""
+    return subprocess.run(
         [sys.executable, "-m", "orchestration.run"],
         cwd=PROJECT_ROOT,
         env=env,
@@ -34,6 +31,14 @@ def test_a_bad_dsn_fails_in_one_line_before_anything_starts(tmp_path):
         text=True,
         timeout=120,
     )
+
+
+def test_a_bad_dsn_fails_in_one_line_before_anything_starts(tmp_path):
+    port = closed_port()
+    env = {name: value for name, value in os.environ.items() if name not in VARIABLES}
+    env["WAREHOUSE_HOME"] = str(tmp_path / "home")
+    env["WAREHOUSE_DSN"] = f"postgresql://loader:secret-pw@127.0.0.1:{port}/warehouse"
+    ran = make_run(env)
     assert ran.returncode == 1
     assert "Starting" not in ran.stdout and "Connecting" not in ran.stdout
     lines = ran.stderr.strip().splitlines()
@@ -93,14 +98,7 @@ def test_a_taken_port_fails_in_one_line(tmp_path):
         port = busy.getsockname()[1]
         env = {name: value for name, value in os.environ.items() if name not in VARIABLES}
         env.update(WAREHOUSE_HOME=str(tmp_path / "home"), WAREHOUSE_PORT=str(port))
-        ran = subprocess.run(
-            [sys.executable, "-m", "orchestration.run"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        ran = make_run(env)
     assert ran.returncode == 1
     lines = ran.stderr.strip().splitlines()
     assert len(lines) == 1, ran.stderr

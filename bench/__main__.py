@@ -1,4 +1,4 @@
-"""`make bench`: the loader against `psql \\copy` and `to_sql`, its memory, dbt's incremental
+"""`make bench`: the loader against `psql \\copy`, `dlt` and `to_sql`, its memory, dbt's incremental
 build, Dagster's overhead and the unchanged-file refresh, on the real JHU US county deaths file
 and on generated 3x and 10x versions of it; the daily cycle (`make run`: first, unchanged, one
 new day) at 1x and 10x. Prints the figures; writes bench/RESULTS.md.
@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench import baselines, daily_cycle, dbt_incremental, inputs, report, spark_build
+from bench import baselines, daily_cycle, dbt_incremental, dlt_peer, inputs, report, spark_build
 from bench.server import fresh_database, throwaway_server
 from loaders.sources.jhu_csse.time_series import DEATHS_US
 from warehouse.settings import Settings, child_environment
@@ -62,6 +63,7 @@ def measure_size(admin: str, size: int, mirror: Path, work: Path, runs: int, fig
         print(f"  {size}x run {run + 1}: loader {loaded['seconds']:.1f} s", flush=True)
         with fresh_database(admin) as dsn:
             figures.add(size, "copy", {"seconds": baselines.psql_copy_seconds(dsn, rows_csv)})
+        measure_dlt(admin, size, rows_csv, work, figures, with_merge=run == 0)
         if size == figures.largest:
             with fresh_database(admin) as dsn:
                 figures.add(size, "dagster", child("dagster", dsn, mirror))
@@ -72,6 +74,27 @@ def measure_size(admin: str, size: int, mirror: Path, work: Path, runs: int, fig
                 seconds = baselines.to_sql_seconds(dsn, frame)
             figures.add(size, "to_sql", {"seconds": seconds, "rows": len(frame)})
     rows_csv.unlink()
+
+
+def measure_dlt(admin: str, size: int, rows_csv: Path, work: Path, figures, with_merge: bool):
+    """dlt's first load of the rows; at the largest size, once, its merge re-load of them with
+    one more day (`bench/dlt_peer.py`)."""
+    with fresh_database(admin) as dsn:
+        pipelines = work / "dlt_pipelines"
+        seconds = dlt_peer.load_seconds(dsn, rows_csv, pipelines, "append")
+        figures.add(size, "dlt", {"seconds": seconds, "rows": dlt_peer.current_rows(dsn)})
+        print(f"  {size}x dlt: {seconds:.1f} s", flush=True)
+        if with_merge and size == figures.largest:
+            republished = work / f"rows_{size}x_one_more_day.csv"
+            rows = dlt_peer.with_one_more_day(rows_csv, republished)
+            seconds = dlt_peer.load_seconds(dsn, republished, pipelines, "merge")
+            republished.unlink()
+            held = dlt_peer.current_rows(dsn)
+            if held != rows:
+                raise RuntimeError(f"dlt's merge left {held:,} rows, expected {rows:,}")
+            figures.add(size, "dlt_merge", {"seconds": seconds, "rows": rows})
+            print(f"  {size}x dlt merge of the file with one more day: {seconds:.1f} s", flush=True)
+    shutil.rmtree(work / "dlt_pipelines", ignore_errors=True)
 
 
 def main() -> None:

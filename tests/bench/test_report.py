@@ -59,3 +59,33 @@ def test_a_missed_target_is_printed_missed_with_where_the_time_went():
         "start-up 9.0 s, loader steps 2.0 s, dbt 40.0 s, the rest 29.0 s" in text
     )
     assert "| `make run` when nothing changed, s at 10x | not measured | <= 15 | - |" in text
+
+
+def with_peers() -> Figures:
+    f = figures()
+    f.add(1, "dlt", {"seconds": 4.0, "rows": 1000})
+    f.add(1, "dlt_merge", {"seconds": 12.0, "rows": 1010})
+    f.dbt = {"command": "`dbt build`", "full": [100.0], "incremental": [4.0]}
+    f.dbt["load_one_more_day"] = [3.0]
+    return f
+
+
+def test_each_peer_is_a_ratio_to_copy_and_to_the_loader():
+    text = render(with_peers())
+    # rows/s: loader 500, \copy 1000, dlt 250
+    assert "| 1x | this loader | 1,000 | 2.00 | 500 | 0.50 | 1.00 |" in text
+    assert "| 1x | `psql \\copy` | 1,000 | 1.00 | 1,000 | 1.00 | 2.00 |" in text
+    assert "| 1x | dlt (parquet, ADBC) | 1,000 | 4.00 | 250 | 0.25 | 0.50 |" in text
+
+
+def test_the_republished_file_is_timed_for_the_loader_and_for_dlts_merge():
+    f = with_peers()
+    assert f.ratios()["republished"] == 1.5  # 3 s against a first load of 2 s
+    text = render(f)
+    assert "this loader (a staged merge" in text and "3.00 s, 1.50x its first load" in text
+    assert "12.00 s, 3.00x its first load, 4.00x this loader's re-load" in text
+    assert (
+        "| file republished with one more day vs its first load at 1x | 1.500 | <= 0.8 | MISSED |"
+        in text
+    )
+    assert "| incremental one-day build vs full build at 1x | 0.040 | <= 0.05 | met |" in text

@@ -207,10 +207,7 @@ class Lander:
                 )
             )
         self.conn.execute(sql.SQL("analyze {}").format(self.stage))
-        any_duplicate = sql.SQL(
-            "select exists (select from {} group by {} having count(*) > 1)"
-        ).format(self.stage, key)
-        if not self.conn.execute(any_duplicate).fetchone()[0]:  # the usual case: a hash, no sort
+        if self._index_stage_key():  # the usual case: no key repeats
             return []
         rows = self.conn.execute(
             sql.SQL(
@@ -224,11 +221,26 @@ class Lander:
                    returning s._line, r.first_line"""
             ).format(key=key, stage=self.stage)
         ).fetchall()
+        self._index_stage_key()
         key_text = ", ".join(self.contract.natural_key)
         return [
             (line, "", f"duplicate key ({key_text}): first seen on line {first}")
             for line, first in sorted(rows)
         ]
+
+    def _index_stage_key(self) -> bool:
+        """A unique index on the stage's natural key, which `withdraw` then uses; False (and
+        no index) when a key repeats. Keys are never null: validation rejects those rows."""
+        index = sql.Identifier(_short_name(f"_stage_{self.table}_key"))
+        key = sql.SQL(", ").join(map(sql.Identifier, self.contract.natural_key))
+        try:
+            with self.conn.transaction():  # a savepoint: a failed build leaves the load going
+                self.conn.execute(
+                    sql.SQL("create unique index {} on {} ({})").format(index, self.stage, key)
+                )
+        except psycopg.errors.UniqueViolation:
+            return False
+        return True
 
     def merge(self, load_id: int) -> tuple[int, int]:
         """Supersede changed rows and insert new versions; returns (added, changed).

@@ -1,5 +1,5 @@
 """The daily cycle as `make run` runs it, on a new warehouse: a first run, a run when nothing
-changed, and a run after one more day in the JHU US county deaths file.
+changed, and a run after one more day in every daily file (`bench/new_day.py`).
 
 Every source comes from the real mirror (links); at sizes above 1x the JHU US deaths file is
 the generated one (see `bench/inputs.py`). Each run is `python -m orchestration.run` in a new
@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import inputs
+from bench import inputs, new_day
 from bench.server import fresh_database
 from warehouse.settings import child_environment
 
@@ -29,24 +29,32 @@ def measure(admin: str, real_mirror: Path, real_file: Path, size: int, work: Pat
     mirror = _mirror(real_mirror, real_file, size, work / f"mirror_cycle_{size}x")
     name = f"bench_cycle_{size}x"
     with fresh_database(admin, name) as dsn, fresh_database(admin, f"{name}_dagster") as dagster:
-        env = child_environment(
-            {
-                "WAREHOUSE_DSN": dsn,
-                "DAGSTER_POSTGRES_URL": dagster,
-                "WAREHOUSE_SOURCES": str(mirror),
-                "DAGSTER_HOME": str(work / f"dagster_home_{size}x"),
-                "WAREHOUSE_REPORTS": str(work / f"reports_{size}x"),
-                "WAREHOUSE_EXPORTS": str(work / f"exports_{size}x"),
-                "PYTHONPATH": str(ROOT),
-            }
-        )
+        env = environment(dsn, dagster, mirror, work / f"warehouse_{size}x")
         figures = {"first": _run(env, "first")}
         figures["unchanged"] = _run(env, "unchanged")
         target = mirror / inputs.SOURCE / inputs.FILE
         target.unlink()  # a link to the real file at 1x: never write through it
         inputs.longer(real_file, size, mirror, extra_days=1)
-        figures["new_day"] = _run(env, "one new day")
+        changed = [f"{inputs.SOURCE}/{inputs.FILE}", *new_day.add_day(mirror)]
+        figures["new_day"] = _run(env, "one new day") | {"files": changed}
     return figures
+
+
+def environment(dsn: str, dagster: str, mirror: Path, home: Path) -> dict[str, str]:
+    """`make run`'s environment: the bench's databases and mirror, and a warehouse home of its
+    own, so the settings file `make run` writes is not the user's (`.warehouse/settings.env`)."""
+    return child_environment(
+        {
+            "WAREHOUSE_DSN": dsn,
+            "DAGSTER_POSTGRES_URL": dagster,
+            "WAREHOUSE_SOURCES": str(mirror),
+            "WAREHOUSE_HOME": str(home),
+            "DAGSTER_HOME": str(home / "dagster_home"),
+            "WAREHOUSE_REPORTS": str(home / "reports"),
+            "WAREHOUSE_EXPORTS": str(home / "exports"),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
 
 
 def _mirror(real_mirror: Path, real_file: Path, size: int, mirror: Path) -> Path:

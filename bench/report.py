@@ -302,8 +302,8 @@ def _cycle(f: Figures) -> list[str]:
         "",
         "Every source from the real mirror; the JHU US deaths file at the size given (generated "
         "above 1x). A first run, a run with nothing changed, and a run after one more day in "
-        "the JHU US deaths file (`bench/daily_cycle.py`). Start-up: until the first step "
-        "starts. CPU: the run's process and what it waited for (dbt). One run each.",
+        "every daily file (`bench/daily_cycle.py`, `bench/new_day.py`). Start-up: until the "
+        "first step starts. CPU: the run's process and what it waited for (dbt). One run each.",
         "",
         "| size | run | wall s | start-up s | loader steps s | dbt step s | rest s | CPU s "
         "| load avg |",
@@ -321,6 +321,9 @@ def _cycle(f: Figures) -> list[str]:
                 f"| {r['loaders']:.1f} | {r['dbt']:.1f} | {rest:.1f} | {r['cpu_seconds']:.1f} "
                 f"| {r['load']:.1f} |"
             )
+    files = next((r["new_day"].get("files") for r in f.cycle.values() if "new_day" in r), None)
+    if files:
+        out += ["", f"The new day's files ({len(files)}): " + ", ".join(f"`{p}`" for p in files)]
     return out
 
 

@@ -10,6 +10,7 @@ load appends into a new dataset; the daily re-load is the same rows plus one mor
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -73,6 +74,7 @@ def load_seconds(dsn: str, rows_csv: Path, pipelines: Path, disposition: str) ->
         dataset_name=DATASET,
         progress=None,
     )
+    logging.getLogger("dlt").setLevel(logging.ERROR)  # not a warning per Arrow batch
     resource = dlt.resource(
         batches(rows_csv), name=DEATHS_US.table, write_disposition=disposition, primary_key=KEY
     )

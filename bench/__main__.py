@@ -79,8 +79,8 @@ def measure_size(admin: str, size: int, mirror: Path, work: Path, runs: int, fig
 def measure_dlt(admin: str, size: int, rows_csv: Path, work: Path, figures, with_merge: bool):
     """dlt's first load of the rows; at the largest size, once, its merge re-load of them with
     one more day (`bench/dlt_peer.py`)."""
+    pipelines = work / "dlt_pipelines"
     with fresh_database(admin) as dsn:
-        pipelines = work / "dlt_pipelines"
         seconds = dlt_peer.load_seconds(dsn, rows_csv, pipelines, "append")
         figures.add(size, "dlt", {"seconds": seconds, "rows": dlt_peer.current_rows(dsn)})
         print(f"  {size}x dlt: {seconds:.1f} s", flush=True)
@@ -94,7 +94,7 @@ def measure_dlt(admin: str, size: int, rows_csv: Path, work: Path, figures, with
                 raise RuntimeError(f"dlt's merge left {held:,} rows, expected {rows:,}")
             figures.add(size, "dlt_merge", {"seconds": seconds, "rows": rows})
             print(f"  {size}x dlt merge of the file with one more day: {seconds:.1f} s", flush=True)
-    shutil.rmtree(work / "dlt_pipelines", ignore_errors=True)
+    shutil.rmtree(pipelines, ignore_errors=True)
 
 
 def main() -> None:

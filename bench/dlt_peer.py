@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
 from psycopg.conninfo import conninfo_to_dict
@@ -102,8 +103,6 @@ def _credentials(dsn: str) -> dict:
 
 def current_rows(dsn: str) -> int:
     """The rows dlt's table holds (to check a run landed what it was given)."""
-    import psycopg
-
     with psycopg.connect(dsn) as conn:
         query = f'select count(*) from "{DATASET}"."{DEATHS_US.table}"'
         return conn.execute(query).fetchone()[0]

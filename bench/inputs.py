@@ -25,6 +25,11 @@ SOURCE = DEATHS_US.source.name
 FILE = f"{DEATHS_US.file_name}.gz"
 
 
+def day_header(day: date) -> str:
+    """A day as JHU heads its column: M/D/YY."""
+    return f"{day.month}/{day.day}/{day.year % 100:02d}"
+
+
 def read_wide(path: Path) -> tuple[list[str], list[list[str]]]:
     with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as stream:
         rows = list(csv.reader(stream))
@@ -40,7 +45,7 @@ def shifted_header(header: list[str], copies: int) -> list[str]:
     shifted = [
         day - timedelta(days=back * span) for back in range(copies - 1, -1, -1) for day in dates
     ]
-    return header[:first] + [f"{d.month}/{d.day}/{d.year % 100:02d}" for d in shifted]
+    return header[:first] + [day_header(d) for d in shifted]
 
 
 def longer(real_file: Path, copies: int, mirror: Path, extra_days: int = 0) -> Path:
@@ -52,9 +57,7 @@ def longer(real_file: Path, copies: int, mirror: Path, extra_days: int = 0) -> P
     new_days = [last + timedelta(days=d) for d in range(1, extra_days + 1)]
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(
-        shifted_header(header, copies) + [f"{d.month}/{d.day}/{d.year % 100:02d}" for d in new_days]
-    )
+    writer.writerow(shifted_header(header, copies) + [day_header(d) for d in new_days])
     for row in rows:
         writer.writerow(row[:places] + row[places:] * copies + row[-1:] * extra_days)
     folder = mirror / SOURCE

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from bench.inputs import day_header
 from loaders.sources.jhu_csse.wide import date_columns
 
 
@@ -86,12 +87,13 @@ def _add_day_long(path: Path, spec: LongFile) -> None:
     data = path.read_bytes()
     header, *rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
     at = [header.index(column) for column in spec.columns]
-    last = max(spec.day(row, at) for row in rows if row)
+    days = [spec.day(row, at) if row else None for row in rows]
+    last = max(day for day in days if day)
     newline = "\r\n" if b"\r\n" in data[:4096] else "\n"
     out = io.StringIO()
     writer = csv.writer(out, lineterminator=newline)
-    for row in rows:
-        if row and spec.day(row, at) == last:
+    for row, day in zip(rows, days, strict=True):
+        if day == last:
             writer.writerow(spec.dated(row, at, last + timedelta(days=1)))
     ending = b"" if data.endswith(b"\n") else newline.encode()
     _replace(path, data + ending + out.getvalue().encode())
@@ -104,7 +106,7 @@ def _add_day_wide(path: Path) -> None:
     last = date.fromisoformat(list(date_columns(header).values())[-1]) + timedelta(days=1)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*header, f"{last.month}/{last.day}/{last.year % 100:02d}"])
+    writer.writerow([*header, day_header(last)])
     for row in rows[1:]:
         writer.writerow([*row, row[-1]])
     _replace(path, out.getvalue().encode())

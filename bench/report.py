@@ -190,9 +190,9 @@ def _peers(f: Figures) -> list[str]:
         copy, loader = f.rate(n, "copy"), f.rate(n, "load")
         ways = [("this loader", "load"), ("`psql \\copy`", "copy"), ("dlt (parquet, ADBC)", "dlt")]
         for name, what in ways:
-            rate = f.rate(n, what) if f.values(n, what) else None
-            if rate is None:
+            if not f.values(n, what):
                 continue
+            rate = f.rate(n, what)
             rows = f.runs_by[(n, what)][0].get("rows", f.rows(n))
             out.append(
                 f"| {n}x | {name} | {rows:,} | {f.median(n, what):.2f} | {rate:,.0f} "
@@ -213,7 +213,7 @@ def _republished(f: Figures) -> list[str]:
         seconds = statistics.median(ours)
         out.append(
             f"- this loader (a staged merge of every row, new versions only for changed rows): "
-            f"{seconds:.2f} s, {seconds / f.median(n, 'load'):.2f}x its first load"
+            f"{seconds:.2f} s, {f.ratios()['republished']:.2f}x its first load"
         )
     if merge:
         seconds = f.median(n, "dlt_merge")
